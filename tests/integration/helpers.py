@@ -1,0 +1,98 @@
+"""Run ansible-playbook against the working tree and read back every task's result."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+COLLECTIONS = ROOT / ".build" / "collections"
+CALLBACKS = Path(__file__).resolve().parent / "callback_plugins"
+
+
+@dataclass
+class PlaybookRun:
+    returncode: int
+    stdout: str
+    stderr: str
+    results: list = field(default_factory=list)
+
+    def task(self, name, host=None):
+        """The last result of the task called `name` (on `host`, when given)."""
+        found = [r for r in self.results if r["task"] == name and (host is None or r["host"] == host)]
+        if not found:
+            raise KeyError(f"no result for task {name!r}; tasks seen: {sorted({r['task'] for r in self.results})}")
+        return found[-1]
+
+    @property
+    def changed_tasks(self):
+        return [r for r in self.results if r["status"] == "ok" and r["result"].get("changed")]
+
+    @property
+    def failed_tasks(self):
+        return [r for r in self.results if r["status"] in ("failed", "unreachable")]
+
+
+def ansible_env(extra=None):
+    env = dict(os.environ)
+    env.update(
+        {
+            "ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS),
+            "ANSIBLE_CALLBACKS_ENABLED": "record_results",
+            "ANSIBLE_CALLBACK_PLUGINS": str(CALLBACKS),
+            "ANSIBLE_FORCE_COLOR": "0",
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_HOST_KEY_CHECKING": "False",
+            "ANSIBLE_RETRY_FILES_ENABLED": "False",
+            "ANSIBLE_LOCALHOST_WARNING": "False",
+            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "False",
+            "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+        }
+    )
+    if extra:
+        env.update(extra)
+    return env
+
+
+def run_playbook(playbook, *, inventory=None, extra_vars=None, check=False, diff=False,
+                 verbosity=0, env=None, args=(), timeout=600):
+    """Run a playbook (a path, or YAML text) and return a PlaybookRun.
+
+    `inventory` defaults to an implicit localhost with the venv's interpreter.
+    """
+    with tempfile.TemporaryDirectory(prefix="pb-") as tmp:
+        tmp = Path(tmp)
+        if isinstance(playbook, str) and "\n" in playbook:
+            path = tmp / "playbook.yml"
+            path.write_text(playbook, encoding="utf-8")
+        else:
+            path = Path(playbook)
+        record = tmp / "results.jsonl"
+        cmd = [str(Path(sys.executable).parent / "ansible-playbook"), str(path)]
+        if inventory is None:
+            cmd += ["-i", "localhost,", "-c", "local"]
+        else:
+            cmd += ["-i", str(inventory)]
+        if extra_vars:
+            vars_file = tmp / "extra_vars.json"
+            vars_file.write_text(json.dumps(extra_vars), encoding="utf-8")
+            cmd += ["-e", f"@{vars_file}"]
+        if check:
+            cmd.append("--check")
+        if diff:
+            cmd.append("--diff")
+        if verbosity:
+            cmd.append("-" + "v" * verbosity)
+        cmd += list(args)
+        merged_env = ansible_env(env)
+        merged_env["RECORD_RESULTS_FILE"] = str(record)
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=merged_env, timeout=timeout, cwd=str(ROOT))
+        results = []
+        if record.exists():
+            results = [json.loads(line) for line in record.read_text(encoding="utf-8").splitlines() if line]
+        return PlaybookRun(proc.returncode, proc.stdout, proc.stderr, results)
