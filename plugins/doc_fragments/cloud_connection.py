@@ -1,0 +1,59 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, dcops engineers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    DOCUMENTATION = r"""
+options:
+  api_url:
+    description:
+      - Base URL of the Atlassian Cloud APIs.
+      - If not set, the value of the E(ATLASSIAN_API_URL) environment variable is used.
+    type: str
+    default: https://api.atlassian.com
+  org_id:
+    description:
+      - ID of the Atlassian Cloud organization.
+      - If not set, the value of the E(ATLASSIAN_ORG_ID) environment variable is used.
+    type: str
+    required: true
+  api_key:
+    description:
+      - Organization API key (Atlassian Administration > Settings > API keys), sent as a bearer token.
+      - If not set, the value of the E(ATLASSIAN_ORG_API_KEY) environment variable is used.
+    type: str
+    required: true
+  validate_certs:
+    description:
+      - Whether to verify the server's TLS certificate.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - PEM file of certificate authorities to trust instead of the system store.
+    type: path
+  timeout:
+    description:
+      - Read timeout of one HTTP request, in seconds.
+    type: float
+    default: 30
+  retry_max_time:
+    description:
+      - Total time in seconds that retries of one call may take (429, 502, 503, 504 and connection errors,
+        exponential backoff with jitter, honouring C(Retry-After) and C(X-RateLimit-Reset)).
+    type: float
+    default: 120
+  api_overrides:
+    description:
+      - Replace the path (or C(METHOD /path)) of an operation in the collection's API contract table,
+        keyed by operation name. See the collection's C(docs/api-contract.md).
+    type: dict
+    default: {}
+notes:
+  - The API key is never returned or logged by this module.
+"""

@@ -1,0 +1,287 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, dcops engineers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The API contract table: every endpoint the collection calls, in one place.
+
+Each entry says whether the endpoint is a PUBLIC, documented Atlassian API (with the reference that
+documents it) or a UI-INTERNAL one: an endpoint the product's own admin pages use, for which Atlassian
+publishes no contract. UI-internal paths are the project's best knowledge, not a promise; users can
+override any path per run with the ``api_overrides`` option, and ``docs/api-contract.md`` is generated
+from this table.
+
+No other file hard-codes an API path: clients call ``ApiClient.call(operation_id, ...)``.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import collections
+
+PUBLIC = "public"
+UI_INTERNAL = "ui-internal"
+
+Endpoint = collections.namedtuple(
+    "Endpoint", ["method", "path", "service", "visibility", "reference", "summary", "retry_safe"]
+)
+
+
+def _endpoint(method, path, service, visibility, reference, summary, retry_safe=None):
+    """Build an entry; GET/PUT/DELETE/HEAD are safe to resend after a lost response, POST/PATCH are not
+    unless the entry says so (search endpoints that only read)."""
+    if retry_safe is None:
+        retry_safe = method in ("GET", "HEAD", "PUT", "DELETE")
+    return Endpoint(method, path, service, visibility, reference, summary, retry_safe)
+
+
+_JIRA_REST = "https://developer.atlassian.com/server/jira/platform/rest/v11003/"
+_CONFLUENCE_REST = "https://developer.atlassian.com/server/confluence/rest/v1002/"
+_UPM = "https://developer.atlassian.com/platform/marketplace/registering-apps/"
+_UPM_KB = "https://confluence.atlassian.com/display/CONFKB/How+to+Enable+UPM+Safe+Mode+using+UPM+REST+API"
+_ALLOWLIST_UI = "https://confluence.atlassian.com/adminjiraserver/configuring-the-allowlist-1014667631.html"
+_CLOUD_CONNECTORS = "https://confluence.atlassian.com/enterprise/configure-cloud-connectors-1671463000.html"
+_ORG_API = "https://developer.atlassian.com/cloud/admin/organization/rest/"
+_CONTROL_API = "https://developer.atlassian.com/cloud/admin/control/rest/api-group-authentication-policies/"
+_AUTH_POLICIES_UI = "https://support.atlassian.com/security-and-access-policies/docs/manage-authentication-policies/"
+_SCIM_API = "https://developer.atlassian.com/cloud/admin/user-provisioning/rest/"
+_CROWD_REST = "https://developer.atlassian.com/server/crowd/crowd-rest-apis/"
+
+ENDPOINTS = {
+    # --- Data Center: product and version ---------------------------------------------------------------
+    "jira.server_info": _endpoint(
+        "GET", "/rest/api/2/serverInfo", "jira", PUBLIC,
+        _JIRA_REST + "api-group-serverinfo/#api-api-2-serverinfo-get",
+        "Jira version, build number, base URL and deployment type."),
+    "dc.applinks_manifest": _endpoint(
+        "GET", "/rest/applinks/1.0/manifest", "dc", UI_INTERNAL,
+        "https://developer.atlassian.com/server/framework/atlassian-sdk/application-links/",
+        "Application Links manifest (XML): product type id, version and build of any DC product. Served "
+        "anonymously for application-link peers; not in the REST reference."),
+    "dc.status": _endpoint(
+        "GET", "/status", "dc", PUBLIC,
+        "https://confluence.atlassian.com/jirakb/how-to-check-jira-s-health-status-1207195466.html",
+        "Node health: {\"state\": \"RUNNING\"} once the node serves requests."),
+
+    # --- Data Center: URL allowlist (no public REST contract) -------------------------------------------
+    "dc.allowlist.list": _endpoint(
+        "GET", "/rest/whitelist/latest/whitelist", "dc", UI_INTERNAL, _ALLOWLIST_UI,
+        "Allowlist rules as the admin Allowlist page reads them."),
+    "dc.allowlist.create": _endpoint(
+        "POST", "/rest/whitelist/latest/whitelist", "dc", UI_INTERNAL, _ALLOWLIST_UI,
+        "Add an allowlist rule {expression, type, allowInbound, authenticationRequired}."),
+    "dc.allowlist.update": _endpoint(
+        "PUT", "/rest/whitelist/latest/whitelist/{rule_id}", "dc", UI_INTERNAL, _ALLOWLIST_UI,
+        "Change an allowlist rule."),
+    "dc.allowlist.delete": _endpoint(
+        "DELETE", "/rest/whitelist/latest/whitelist/{rule_id}", "dc", UI_INTERNAL, _ALLOWLIST_UI,
+        "Remove an allowlist rule."),
+    "dc.allowlist.status": _endpoint(
+        "GET", "/rest/whitelist/latest/whitelist/status", "dc", UI_INTERNAL, _ALLOWLIST_UI,
+        "Whether the allowlist is enabled."),
+    "dc.allowlist.set_status": _endpoint(
+        "PUT", "/rest/whitelist/latest/whitelist/status", "dc", UI_INTERNAL, _ALLOWLIST_UI,
+        "Enable or disable the allowlist."),
+
+    # --- Data Center: Universal Plugin Manager ----------------------------------------------------------
+    "upm.plugins": _endpoint(
+        "GET", "/rest/plugins/1.0/", "dc", PUBLIC, _UPM,
+        "Installed apps; the response header upm-token authorises one install."),
+    "upm.install": _endpoint(
+        "POST", "/rest/plugins/1.0/", "dc", PUBLIC, _UPM,
+        "Install or upgrade an app from a URI (application/vnd.atl.plugins.install.uri+json); 202 + task."),
+    "upm.plugin": _endpoint(
+        "GET", "/rest/plugins/1.0/{plugin_key}-key", "dc", PUBLIC, _UPM_KB,
+        "One installed app: key, version, enabled."),
+    "upm.uninstall": _endpoint(
+        "DELETE", "/rest/plugins/1.0/{plugin_key}-key", "dc", PUBLIC, _UPM_KB,
+        "Uninstall an app."),
+    "upm.task": _endpoint(
+        "GET", "/rest/plugins/1.0/pending/{task_id}", "dc", PUBLIC, _UPM,
+        "An install task's progress (the install response's links.self)."),
+
+    # --- Data Center: cloud connector page (no public REST contract) -----------------------------------
+    "dc.cloud_connector.get": _endpoint(
+        "GET", "/rest/cloud-connector/1.0/connection", "dc", UI_INTERNAL, _CLOUD_CONNECTORS,
+        "Linked cloud organization: org, connector id, status, credential fingerprint."),
+    "dc.cloud_connector.apply": _endpoint(
+        "PUT", "/rest/cloud-connector/1.0/connection", "dc", UI_INTERNAL, _CLOUD_CONNECTORS,
+        "Apply client credentials {clientId, clientSecret} (Administration > Applications > Cloud connectors)."),
+    "dc.cloud_connector.requests": _endpoint(
+        "GET", "/rest/cloud-connector/1.0/requests", "dc", UI_INTERNAL, _CLOUD_CONNECTORS,
+        "Connection requests from cloud apps waiting for review."),
+    "dc.cloud_connector.accept": _endpoint(
+        "POST", "/rest/cloud-connector/1.0/requests/{request_id}/accept", "dc", UI_INTERNAL, _CLOUD_CONNECTORS,
+        "Accept a reviewed connection request."),
+
+    # --- Data Center: users and groups (migration preflight) -------------------------------------------
+    "jira.users": _endpoint(
+        "GET", "/rest/api/2/user/search", "jira", PUBLIC, _JIRA_REST + "api-group-user/",
+        "Users (username=. lists all), paged with startAt/maxResults."),
+    "jira.groups": _endpoint(
+        "GET", "/rest/api/2/groups/picker", "jira", PUBLIC, _JIRA_REST + "api-group-groups/",
+        "Group names (maxResults bounds the list)."),
+    "jira.group_members": _endpoint(
+        "GET", "/rest/api/2/group/member", "jira", PUBLIC, _JIRA_REST + "api-group-group/",
+        "Direct and nested members of a group, paged with startAt/maxResults/isLast."),
+    "confluence.groups": _endpoint(
+        "GET", "/rest/api/group", "confluence", PUBLIC, _CONFLUENCE_REST + "api-group-group/",
+        "Groups, paged with start/limit and _links.next."),
+    "confluence.group_members": _endpoint(
+        "GET", "/rest/api/group/{group_name}/member", "confluence", PUBLIC, _CONFLUENCE_REST + "api-group-group/",
+        "Members of a group, paged with start/limit."),
+    "confluence.user": _endpoint(
+        "GET", "/rest/api/user", "confluence", PUBLIC, _CONFLUENCE_REST + "api-group-user/",
+        "One user by username (email included for admins)."),
+
+    # --- Crowd (nested group source) -------------------------------------------------------------------
+    "crowd.groups": _endpoint(
+        "GET", "/rest/usermanagement/1/search", "crowd", PUBLIC, _CROWD_REST,
+        "Search entities (entity-type=group), paged with start-index/max-results."),
+    "crowd.group_child_groups": _endpoint(
+        "GET", "/rest/usermanagement/1/group/child-group/direct", "crowd", PUBLIC, _CROWD_REST,
+        "Direct child groups of a group."),
+    "crowd.group_users": _endpoint(
+        "GET", "/rest/usermanagement/1/group/user/direct", "crowd", PUBLIC, _CROWD_REST,
+        "Direct user members of a group."),
+
+    # --- Atlassian Cloud: organizations API ------------------------------------------------------------
+    "cloud.orgs": _endpoint(
+        "GET", "/admin/v1/orgs", "cloud-admin", PUBLIC, _ORG_API + "api-group-orgs/",
+        "Organizations the API key can manage (cursor pagination)."),
+    "cloud.org": _endpoint(
+        "GET", "/admin/v1/orgs/{org_id}", "cloud-admin", PUBLIC, _ORG_API + "api-group-orgs/",
+        "One organization."),
+    "cloud.domains": _endpoint(
+        "GET", "/admin/v1/orgs/{org_id}/domains", "cloud-admin", PUBLIC, _ORG_API + "api-group-domains/",
+        "Verified domains (cursor pagination)."),
+    "cloud.directories": _endpoint(
+        "GET", "/admin/v2/orgs/{org_id}/directories", "cloud-admin", PUBLIC, _ORG_API + "api-group-directory/",
+        "Directories of the organization (cursor + limit)."),
+    "cloud.users": _endpoint(
+        "GET", "/admin/v1/orgs/{org_id}/users", "cloud-admin", PUBLIC, _ORG_API + "api-group-users/",
+        "Managed accounts (cursor pagination)."),
+    "cloud.users.search": _endpoint(
+        "POST", "/admin/v2/orgs/{org_id}/directories/{directory_id}/users/search", "cloud-admin", PUBLIC,
+        _ORG_API + "api-group-users/", "Search users of a directory (emails, accountIds, cursor, limit).",
+        retry_safe=True),
+    "cloud.groups.search": _endpoint(
+        "POST", "/admin/v2/orgs/{org_id}/directories/{directory_id}/groups/search", "cloud-admin", PUBLIC,
+        _ORG_API + "api-group-groups/", "Search groups of a directory (groupNames, cursor, limit).",
+        retry_safe=True),
+    "cloud.groups.create": _endpoint(
+        "POST", "/admin/v2/orgs/{org_id}/directories/{directory_id}/groups", "cloud-admin", PUBLIC,
+        _ORG_API + "api-group-groups/", "Create a group {name, description}."),
+    "cloud.groups.get": _endpoint(
+        "GET", "/admin/v2/orgs/{org_id}/directories/{directory_id}/groups/{group_id}", "cloud-admin", PUBLIC,
+        _ORG_API + "api-group-groups/", "One group."),
+    "cloud.groups.add_member": _endpoint(
+        "POST", "/admin/v2/orgs/{org_id}/directories/{directory_id}/groups/{group_id}/memberships", "cloud-admin",
+        PUBLIC, _ORG_API + "api-group-groups/", "Add a member {accountId}."),
+    "cloud.groups.remove_member": _endpoint(
+        "DELETE", "/admin/v2/orgs/{org_id}/directories/{directory_id}/groups/{group_id}/memberships/{account_id}",
+        "cloud-admin", PUBLIC, _ORG_API + "api-group-groups/", "Remove a member."),
+
+    # --- Atlassian Cloud: organization connector / connected sources (no public REST contract) --------
+    "cloud.org_connectors.list": _endpoint(
+        "GET", "/admin/v1/orgs/{org_id}/connected-sources/connectors", "cloud-admin", UI_INTERNAL,
+        _CLOUD_CONNECTORS, "Organization connectors (Data management > Data sources > Connected sources)."),
+    "cloud.org_connectors.create": _endpoint(
+        "POST", "/admin/v1/orgs/{org_id}/connected-sources/connectors", "cloud-admin", UI_INTERNAL,
+        _CLOUD_CONNECTORS, "Create the connector for a DC instance {baseUrl, name}; returns client credentials."),
+    "cloud.org_connectors.get": _endpoint(
+        "GET", "/admin/v1/orgs/{org_id}/connected-sources/connectors/{connector_id}", "cloud-admin",
+        UI_INTERNAL, _CLOUD_CONNECTORS, "One connector with its status."),
+    "cloud.org_connectors.rotate": _endpoint(
+        "POST", "/admin/v1/orgs/{org_id}/connected-sources/connectors/{connector_id}/credentials/rotate",
+        "cloud-admin", UI_INTERNAL, _CLOUD_CONNECTORS, "Issue new client credentials; the old key stops working."),
+    "cloud.org_connectors.disable": _endpoint(
+        "POST", "/admin/v1/orgs/{org_id}/connected-sources/connectors/{connector_id}/disable", "cloud-admin",
+        UI_INTERNAL, _CLOUD_CONNECTORS, "Disable a connector (refused while app connectors remain)."),
+    "cloud.org_connectors.enable": _endpoint(
+        "POST", "/admin/v1/orgs/{org_id}/connected-sources/connectors/{connector_id}/enable", "cloud-admin",
+        UI_INTERNAL, _CLOUD_CONNECTORS, "Re-enable a disabled connector; returns new client credentials."),
+    "cloud.app_connectors.list": _endpoint(
+        "GET", "/admin/v1/orgs/{org_id}/connected-sources/connectors/{connector_id}/apps", "cloud-admin",
+        UI_INTERNAL, _CLOUD_CONNECTORS, "App connectors (Rovo, Portfolio Insights) on an org connector."),
+    "cloud.app_connectors.create": _endpoint(
+        "POST", "/admin/v1/orgs/{org_id}/connected-sources/connectors/{connector_id}/apps", "cloud-admin",
+        UI_INTERNAL, _CLOUD_CONNECTORS, "Connect an app (e.g. Portfolio Insights) through the org connector."),
+    "cloud.app_connectors.delete": _endpoint(
+        "DELETE", "/admin/v1/orgs/{org_id}/connected-sources/connectors/{connector_id}/apps/{app_id}",
+        "cloud-admin", UI_INTERNAL, _CLOUD_CONNECTORS, "Remove an app connector."),
+
+    # --- Atlassian Cloud: authentication policies ------------------------------------------------------
+    "cloud.auth_policy.add_users": _endpoint(
+        "POST", "/admin/control/v1/orgs/{org_id}/auth-policy/{policy_id}/add-users", "cloud-control", PUBLIC,
+        _CONTROL_API, "Add managed accounts (emails) to a policy, moving them from their current one; 202 + task."),
+    "cloud.auth_policy.task": _endpoint(
+        "GET", "/admin/control/v1/orgs/{org_id}/auth-policy/task/{task_id}", "cloud-control", PUBLIC,
+        _CONTROL_API, "Status of an add-users task."),
+    "cloud.auth_policy.bulk_fetch": _endpoint(
+        "POST", "/admin/control/v1/orgs/{org_id}/users/auth-policies/bulk-fetch", "cloud-control", PUBLIC,
+        _CONTROL_API, "Policy of each managed account (userIds); read-only.", retry_safe=True),
+    "cloud.auth_policy.list": _endpoint(
+        "GET", "/admin/control/v1/orgs/{org_id}/auth-policies", "cloud-control", UI_INTERNAL, _AUTH_POLICIES_UI,
+        "Authentication policies with their settings (Security > Authentication policies)."),
+    "cloud.auth_policy.create": _endpoint(
+        "POST", "/admin/control/v1/orgs/{org_id}/auth-policies", "cloud-control", UI_INTERNAL, _AUTH_POLICIES_UI,
+        "Create a policy {name, type, settings}."),
+    "cloud.auth_policy.update": _endpoint(
+        "PUT", "/admin/control/v1/orgs/{org_id}/auth-policies/{policy_id}", "cloud-control", UI_INTERNAL,
+        _AUTH_POLICIES_UI, "Change a policy's name or settings."),
+    "cloud.auth_policy.delete": _endpoint(
+        "DELETE", "/admin/control/v1/orgs/{org_id}/auth-policies/{policy_id}", "cloud-control", UI_INTERNAL,
+        _AUTH_POLICIES_UI, "Delete a policy that has no members."),
+    "cloud.auth_policy.members": _endpoint(
+        "GET", "/admin/control/v1/orgs/{org_id}/auth-policies/{policy_id}/members", "cloud-control", UI_INTERNAL,
+        _AUTH_POLICIES_UI, "Members of a policy with the export columns (cursor pagination)."),
+
+    # --- Atlassian Cloud: SCIM user provisioning -------------------------------------------------------
+    "scim.users": _endpoint(
+        "GET", "/scim/directory/{directory_id}/Users", "scim", PUBLIC, _SCIM_API + "api-group-users/",
+        "Users of the provisioning directory (startIndex/count, 100 a page)."),
+    "scim.groups": _endpoint(
+        "GET", "/scim/directory/{directory_id}/Groups", "scim", PUBLIC, _SCIM_API + "api-group-groups/",
+        "Groups (filter=displayName eq \"x\", startIndex/count)."),
+    "scim.group": _endpoint(
+        "GET", "/scim/directory/{directory_id}/Groups/{group_id}", "scim", PUBLIC, _SCIM_API + "api-group-groups/",
+        "One group with its members."),
+    "scim.groups.create": _endpoint(
+        "POST", "/scim/directory/{directory_id}/Groups", "scim", PUBLIC, _SCIM_API + "api-group-groups/",
+        "Create a group {displayName}; 409 when the name exists."),
+    "scim.groups.patch": _endpoint(
+        "PATCH", "/scim/directory/{directory_id}/Groups/{group_id}", "scim", PUBLIC, _SCIM_API + "api-group-groups/",
+        "Add or remove members (PatchOp)."),
+    "scim.groups.delete": _endpoint(
+        "DELETE", "/scim/directory/{directory_id}/Groups/{group_id}", "scim", PUBLIC, _SCIM_API + "api-group-groups/",
+        "Delete a group."),
+}
+
+
+class UnknownOperation(KeyError):
+    pass
+
+
+def resolve(operation, overrides=None):
+    """The endpoint for `operation`, with the user's override applied.
+
+    An override is either a path (``/rest/...``) or ``"METHOD /path"``.
+    """
+    try:
+        endpoint = ENDPOINTS[operation]
+    except KeyError:
+        raise UnknownOperation(operation)
+    override = (overrides or {}).get(operation)
+    if not override:
+        return endpoint
+    override = override.strip()
+    method, sep, path = override.partition(" ")
+    if sep and method.isupper():
+        return endpoint._replace(method=method, path=path.strip())
+    return endpoint._replace(path=override)
+
+
+def validate_overrides(overrides):
+    """Names of overrides that match no operation (a typo would otherwise be silently ignored)."""
+    return sorted(name for name in (overrides or {}) if name not in ENDPOINTS)

@@ -1,0 +1,152 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, dcops engineers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: dc_info
+short_description: Read product, version and cloud connector readiness of a Jira or Confluence Data Center
+version_added: 0.1.0
+description:
+  - Reads the product (Jira or Confluence), version, build number, base URL and deployment type of a Data Center
+    instance from its base URL.
+  - Jira is read from C(/rest/api/2/serverInfo); Confluence (and any other product) from the Application Links
+    manifest C(/rest/applinks/1.0/manifest), which the products serve as XML.
+  - Reports whether the instance can host a cloud connector (Jira 11.3 or later, Confluence 10.2 or later) and,
+    with O(require_cloud_connector=true), fails when it cannot.
+author:
+  - dcops engineers
+requirements:
+  - httpx >= 0.27
+extends_documentation_fragment:
+  - dcops.atlassian_cloud.dc_connection
+  - dcops.atlassian_cloud.attributes
+  - dcops.atlassian_cloud.attributes.INFO_MODULE
+  - dcops.atlassian_cloud.attributes.ACTIONGROUP_ATLASSIAN
+options:
+  require_cloud_connector:
+    description:
+      - Fail when the instance's version is below the cloud connector minimum (Jira 11.3, Confluence 10.2).
+        The message names the version found and the version required.
+    type: bool
+    default: false
+notes:
+  - Both endpoints answer anonymously, so credentials are optional for this module.
+"""
+
+EXAMPLES = r"""
+- name: Read what the instance is
+  dcops.atlassian_cloud.dc_info:
+    url: https://jira.example.com
+  register: jira
+
+- name: Stop here unless the instance can host a cloud connector
+  dcops.atlassian_cloud.dc_info:
+    url: https://wiki.example.com/confluence
+    token: "{{ confluence_pat }}"
+    require_cloud_connector: true
+
+- name: Set connection details once for every module of the collection
+  module_defaults:
+    group/dcops.atlassian_cloud.atlassian:
+      url: https://jira.example.com
+      user: admin
+      password: "{{ vault_jira_admin_password }}"
+  block:
+    - name: Gather facts with the defaults
+      dcops.atlassian_cloud.dc_info:
+"""
+
+RETURN = r"""
+product:
+  description: C(jira) or C(confluence).
+  returned: success
+  type: str
+  sample: jira
+version:
+  description: Version as the product reports it.
+  returned: success
+  type: str
+  sample: 11.3.0
+version_numbers:
+  description: Major, minor and patch numbers.
+  returned: success
+  type: list
+  elements: int
+  sample: [11, 3, 0]
+build_number:
+  description: Build number.
+  returned: success
+  type: int
+  sample: 110300
+base_url:
+  description: Base URL the instance is configured with (its own idea of its address).
+  returned: success
+  type: str
+  sample: https://jira.example.com
+deployment_type:
+  description: Deployment type from Jira's serverInfo; V(null) for Confluence, whose manifest does not carry one.
+  returned: success
+  type: str
+  sample: Server
+server_title:
+  description: The instance's title.
+  returned: success
+  type: str
+  sample: Jira
+cloud_connector_supported:
+  description: Whether the version can host a cloud connector.
+  returned: success
+  type: bool
+  sample: true
+cloud_connector_minimum_version:
+  description: The minimum version of this product for cloud connectors.
+  returned: success
+  type: str
+  sample: 11.3.0
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiError
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module import (
+    DC_MUTUALLY_EXCLUSIVE,
+    DC_REQUIRED_TOGETHER,
+    dc_argument_spec,
+    dc_client,
+    fail_api,
+)
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._dc.info import ProductError, gate_message, gather
+
+
+def main():
+    argument_spec = dc_argument_spec()
+    argument_spec.update(require_cloud_connector=dict(type="bool", default=False))
+    module = AnsibleModule(
+        argument_spec=argument_spec,
+        mutually_exclusive=DC_MUTUALLY_EXCLUSIVE,
+        required_together=DC_REQUIRED_TOGETHER,
+        supports_check_mode=True,
+    )
+    client = dc_client(module)
+    try:
+        facts = gather(client)
+    except ApiError as exc:
+        fail_api(module, exc, msg="Cannot read the product at %s" % module.params["url"])
+    except ProductError as exc:
+        module.fail_json(msg=str(exc))
+    finally:
+        client.close()
+
+    message = gate_message(facts, module.params["url"])
+    if message and module.params["require_cloud_connector"]:
+        module.fail_json(msg=message, **facts)
+    module.exit_json(changed=False, **facts)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+"""pytest plugin: one sandbox per test session (per xdist worker), reset before each test that uses it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+SANDBOX_DIR = Path(__file__).resolve().parent
+
+
+class SandboxHandle:
+    """What a test needs: URLs, CA, credentials, and the admin API (faults, log, reset, state)."""
+
+    def __init__(self, env):
+        self.env = env
+        self.ca_path = env["ca_path"]
+        self.personas = env["personas"]
+        self._admin = httpx.Client(verify=self.ca_path or False, timeout=10)
+
+    def persona(self, name):
+        return self.personas[name]
+
+    def url(self, name):
+        return self.personas[name]["url"]
+
+    def _admin_url(self, name, path):
+        persona = self.personas[name]
+        scheme = self.env["scheme"]
+        return f"{scheme}://localhost:{persona['port']}/_sandbox/{path}"
+
+    def reset(self):
+        self._admin.post(self._admin_url("cloud", "reset")).raise_for_status()
+
+    def fault(self, persona="cloud", **rule):
+        self._admin.post(self._admin_url(persona, "faults"), json=rule).raise_for_status()
+
+    def faults(self, persona="cloud"):
+        return self._admin.get(self._admin_url(persona, "faults")).json()
+
+    def log(self, persona=None):
+        query = {"persona": persona} if persona else {}
+        return self._admin.get(self._admin_url("cloud", "log"), params=query).json()
+
+    def clear_log(self):
+        self._admin.delete(self._admin_url("cloud", "log")).raise_for_status()
+
+    def state(self):
+        return self._admin.get(self._admin_url("cloud", "state")).json()
+
+    def seed(self, persona, area, value):
+        self._admin.put(self._admin_url("cloud", "state"),
+                        json={"persona": persona, "area": area, "value": value}).raise_for_status()
+
+    def dc_params(self, name="jira", **extra):
+        """Module parameters for a DC persona (admin basic auth, the sandbox CA)."""
+        persona = self.personas[name]
+        params = {"url": persona["url"], "user": persona["user"], "password": persona["password"],
+                  "ca_path": self.ca_path}
+        params.update(extra)
+        return params
+
+    def cloud_params(self, **extra):
+        persona = self.personas["cloud"]
+        params = {"api_url": persona["url"], "org_id": persona["org_id"], "api_key": persona["api_key"],
+                  "ca_path": self.ca_path}
+        params.update(extra)
+        return params
+
+    def scim_params(self, **extra):
+        persona = self.personas["cloud"]
+        params = {"api_url": persona["url"], "directory_id": persona["directory_id"],
+                  "directory_api_key": persona["directory_api_key"], "ca_path": self.ca_path}
+        params.update(extra)
+        return params
+
+
+def start_sandbox(workdir, *extra_args):
+    """Start a sandbox process in `workdir`; returns (env dict, stop function)."""
+    cmd = [sys.executable, "-m", "atlassian_sandbox", "start", "--dir", str(workdir), *extra_args]
+    env = {"PYTHONPATH": str(SANDBOX_DIR)}
+    import os
+
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True, env=dict(os.environ, **env), timeout=60)
+    info = json.loads(out.stdout)
+
+    def stop():
+        subprocess.run([sys.executable, "-m", "atlassian_sandbox", "stop", "--dir", str(workdir)],
+                       env=dict(os.environ, **env), check=False, timeout=30)
+
+    return info, stop
+
+
+@pytest.fixture(scope="session")
+def sandbox_session(tmp_path_factory):
+    info, stop = start_sandbox(tmp_path_factory.mktemp("sandbox"))
+    handle = SandboxHandle(info)
+    yield handle
+    stop()
+
+
+@pytest.fixture
+def sandbox(sandbox_session):
+    """The session's sandbox, reset to its initial state (faults and request log cleared)."""
+    sandbox_session.reset()
+    return sandbox_session
