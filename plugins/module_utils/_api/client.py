@@ -17,6 +17,7 @@ __metaclass__ = type
 import datetime
 import email.utils
 import random
+import ssl
 import time
 
 try:
@@ -172,7 +173,10 @@ class ApiClient:
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
         self._on_retry = on_retry
-        verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
+        if validate_certs and ca_path:
+            verify = ssl.create_default_context(cafile=ca_path)
+        else:
+            verify = bool(validate_certs)
         client_headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
         client_headers.update(headers or {})
         client_auth = None
