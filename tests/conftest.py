@@ -24,5 +24,9 @@ def _link_collection():
 
 
 _link_collection()
+# Also set in pyproject.toml; repeated here because ansible-test runs pytest with its own configuration.
+for extra in (ROOT / "tests" / "integration", ROOT / "tests" / "sandbox"):
+    if str(extra) not in sys.path:
+        sys.path.insert(0, str(extra))
 
 pytest_plugins = ["sandbox_fixtures"]

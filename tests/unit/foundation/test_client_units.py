@@ -59,3 +59,15 @@ def test_overrides_path_and_method():
     assert contract.validate_overrides({"dc.allowlist.lst": "/x"}) == ["dc.allowlist.lst"]
     with pytest.raises(contract.UnknownOperation):
         contract.resolve("no.such.operation")
+
+
+def test_api_contract_page_is_current():
+    """docs/api-contract.md is generated from the table; a stale page misleads users about what is public."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    check = subprocess.run([sys.executable, str(root / "scripts" / "render_api_contract.py"), "--check"],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
