@@ -1,0 +1,219 @@
+"""dc_allowlist against the sandbox's Jira and Confluence personas over HTTPS: the module runs in-process
+(patch_module_args), the HTTP traffic is real."""
+
+from __future__ import annotations
+
+import json
+import ssl
+
+import httpx
+import pytest
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.dcops.atlassian_cloud.plugins.modules import dc_allowlist
+
+CLOUD = {"expression": "https://api.atlassian.com", "type": "domain"}
+
+
+@pytest.fixture
+def run(capsys):
+    """Run dc_allowlist with `params`; returns its JSON result (failed ones included)."""
+
+    def runner(params, check=False, diff=False):
+        args = dict(params, _ansible_check_mode=check, _ansible_diff=diff)
+        with patch_module_args(args):
+            with pytest.raises(SystemExit):
+                dc_allowlist.main()
+        return json.loads(capsys.readouterr().out)
+
+    return runner
+
+
+def rules_on(sandbox, persona):
+    return sandbox.state()[persona]["allowlist"]["rules"]
+
+
+def writes(sandbox, persona):
+    return [e for e in sandbox.log(persona) if e["method"] in ("POST", "PUT", "DELETE")]
+
+
+@pytest.mark.parametrize("persona", ["jira", "confluence"])
+def test_adds_the_cloud_rule_once(sandbox, run, persona):
+    params = sandbox.dc_params(persona, rules=[CLOUD])
+    first = run(params, diff=True)
+    assert first["changed"] is True, first
+    assert first["rules"] == [dict(CLOUD, allow_inbound=False, allow_anonymous=False)]
+    assert first["diff"]["before"]["rules"] == []
+    assert first["diff"]["after"]["rules"] == first["rules"]
+    # Read rules and status, create, read both again to report what the instance holds.
+    assert len(sandbox.log(persona)) == 5
+    stored = rules_on(sandbox, persona)
+    assert [(r["type"], r["expression"], r["authenticationRequired"]) for r in stored] == [
+        ("DOMAIN_NAME", "https://api.atlassian.com", True)]
+    # The Confluence persona answers under its context path only.
+    if persona == "confluence":
+        assert all(e["path"].startswith("/confluence/") for e in sandbox.log(persona))
+
+    sandbox.clear_log()
+    second = run(params)
+    assert second["changed"] is False and second["actions"] == []
+    assert writes(sandbox, persona) == []
+    assert len(sandbox.log(persona)) == 2
+
+
+def test_check_mode_predicts_without_writing(sandbox, run):
+    result = run(sandbox.dc_params("jira", rules=[CLOUD]), check=True, diff=True)
+    assert result["changed"] is True
+    assert result["diff"]["after"]["rules"][0]["expression"] == "https://api.atlassian.com"
+    assert rules_on(sandbox, "jira") == []
+    assert writes(sandbox, "jira") == []
+
+
+def test_updates_options_and_inverts_anonymous(sandbox, run):
+    run(sandbox.dc_params("jira", rules=[CLOUD]))
+    result = run(sandbox.dc_params("jira", rules=[dict(CLOUD, allow_anonymous=True, allow_inbound=True)]),
+                 diff=True)
+    assert [a["action"] for a in result["actions"]] == ["update"]
+    (stored,) = rules_on(sandbox, "jira")
+    assert stored["allowInbound"] is True and stored["authenticationRequired"] is False
+    assert result["diff"]["before"]["rules"][0]["allow_anonymous"] is False
+    assert result["diff"]["after"]["rules"][0]["allow_anonymous"] is True
+
+
+def seed_rules(sandbox, rules, enabled=True):
+    stored = [dict(rule, id=index + 1) for index, rule in enumerate(rules)]
+    sandbox.seed("jira", "allowlist", {"enabled": enabled, "next_id": len(stored) + 1, "rules": stored})
+
+
+APPLINK = {"expression": "https://wiki.example.com", "type": "APPLICATION_LINK", "allowInbound": False,
+           "authenticationRequired": True}
+OLD = {"expression": "https://old.example.com", "type": "EXACT_URL", "allowInbound": False,
+       "authenticationRequired": True}
+UNKNOWN = {"expression": "https://x.example.com", "type": "SOMETHING_NEW", "allowInbound": False,
+           "authenticationRequired": True}
+
+
+def test_exclusive_keeps_application_links_and_unknown_types(sandbox, run):
+    seed_rules(sandbox, [APPLINK, OLD, UNKNOWN])
+    result = run(sandbox.dc_params("jira", rules=[CLOUD], exclusive=True))
+    assert sorted(a["action"] for a in result["actions"]) == ["create", "delete"]
+    stored = sorted((r["type"], r["expression"]) for r in rules_on(sandbox, "jira"))
+    assert stored == [("APPLICATION_LINK", "https://wiki.example.com"),
+                      ("DOMAIN_NAME", "https://api.atlassian.com"),
+                      ("SOMETHING_NEW", "https://x.example.com")]
+    assert {"expression": "https://wiki.example.com", "type": "application_link", "allow_inbound": False,
+            "allow_anonymous": False} in result["rules"]
+
+
+def test_absent_removes_every_copy(sandbox, run):
+    cloud_wire = {"expression": CLOUD["expression"], "type": "DOMAIN_NAME", "allowInbound": False,
+                  "authenticationRequired": True}
+    seed_rules(sandbox, [cloud_wire, OLD, cloud_wire])
+    result = run(sandbox.dc_params("jira", rules=[CLOUD], state="absent"))
+    assert [a["action"] for a in result["actions"]] == ["delete", "delete"]
+    assert [r["expression"] for r in rules_on(sandbox, "jira")] == ["https://old.example.com"]
+
+
+def test_present_collapses_copies(sandbox, run):
+    cloud_wire = {"expression": CLOUD["expression"], "type": "DOMAIN_NAME", "allowInbound": False,
+                  "authenticationRequired": True}
+    seed_rules(sandbox, [cloud_wire, cloud_wire])
+    result = run(sandbox.dc_params("jira", rules=[CLOUD]))
+    assert [a["action"] for a in result["actions"]] == ["delete"]
+    assert [r["id"] for r in rules_on(sandbox, "jira")] == [1]
+
+
+def test_disable_needs_confirmation_and_enable_converges(sandbox, run):
+    refused = run(sandbox.dc_params("jira", enabled=False))
+    assert refused["failed"] is True and "allow_disable=true" in refused["msg"]
+    assert sandbox.state()["jira"]["allowlist"]["enabled"] is True
+    assert writes(sandbox, "jira") == []
+
+    disabled = run(sandbox.dc_params("jira", enabled=False, allow_disable=True), diff=True)
+    assert disabled["changed"] is True and disabled["enabled"] is False
+    assert disabled["diff"]["before"]["enabled"] is True
+    assert sandbox.state()["jira"]["allowlist"]["enabled"] is False
+
+    enabled = run(sandbox.dc_params("jira", enabled=True))
+    assert enabled["changed"] is True and sandbox.state()["jira"]["allowlist"]["enabled"] is True
+    assert run(sandbox.dc_params("jira", enabled=True))["changed"] is False
+
+
+@pytest.mark.parametrize("rule, reason", [
+    ({"expression": "https://(unclosed", "type": "regex"}, "not a valid regular expression"),
+    ({"expression": "https://portal.example.com/", "type": "exact", "allow_inbound": True},
+     "scheme://host[:port]"),
+    ({"expression": "portal.example.com", "type": "exact"}, "absolute URL"),
+])
+def test_module_rejects_what_the_form_rejects_before_calling(sandbox, run, rule, reason):
+    result = run(sandbox.dc_params("jira", rules=[rule]))
+    assert result["failed"] is True and reason in result["msg"]
+    assert sandbox.log("jira") == []
+
+
+def test_module_rejects_a_rule_listed_twice_before_calling(sandbox, run):
+    result = run(sandbox.dc_params("jira", rules=[CLOUD, dict(CLOUD, allow_anonymous=True)]))
+    assert result["failed"] is True and "listed twice" in result["msg"]
+    assert sandbox.log("jira") == []
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"expression": "https://(unclosed", "type": "REGULAR_EXPRESSION"}, "expression"),
+    ({"expression": "https://portal.example.com/", "type": "EXACT_URL", "allowInbound": True}, "allowInbound"),
+])
+def test_sandbox_form_rejects_the_same_rules(sandbox, body, field):
+    """The persona's own validation, for rules that reach it without the module (e.g. through an override)."""
+    persona = sandbox.persona("jira")
+    response = httpx.post(persona["url"] + "/rest/whitelist/latest/whitelist", json=body,
+                          verify=ssl.create_default_context(cafile=sandbox.ca_path),
+                          auth=(persona["user"], persona["password"]))
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+
+
+def test_rides_out_429_and_503(sandbox, run):
+    sandbox.fault("jira", path="/rest/whitelist/latest/whitelist$", method="GET", status=429,
+                  headers={"Retry-After": "0"}, times=1)
+    sandbox.fault("jira", path="/rest/whitelist/latest/whitelist$", method="POST", status=503, times=1)
+    result = run(sandbox.dc_params("jira", rules=[CLOUD]))
+    assert result["changed"] is True, result
+    assert len(rules_on(sandbox, "jira")) == 1
+    posts = [e for e in sandbox.log("jira") if e["method"] == "POST"]
+    assert [e["status"] for e in posts] == [503, 201]
+
+
+def test_rerun_after_failure_midway_converges_without_duplicates(sandbox, run):
+    wanted = [CLOUD,
+              {"expression": "https://portal.example.com", "type": "exact", "allow_inbound": True},
+              {"expression": "https://*.example.com/*", "type": "wildcard"}]
+    # The second create gets a 502: a POST the server may have processed is not resent, so the run fails.
+    sandbox.fault("jira", path="/rest/whitelist/latest/whitelist$", method="POST", status=502, calls=[2])
+    failed = run(sandbox.dc_params("jira", rules=wanted))
+    assert failed["failed"] is True and failed["status"] == 502
+    assert "Cannot manage the allowlist" in failed["msg"]
+    assert failed["changed"] is True and [a["rule"]["expression"] for a in failed["actions"]] == [
+        "https://api.atlassian.com"]
+    assert len(rules_on(sandbox, "jira")) == 1
+
+    rerun = run(sandbox.dc_params("jira", rules=wanted))
+    assert rerun["changed"] is True
+    assert [a["action"] for a in rerun["actions"]] == ["create", "create"]
+    keys = sorted((r["type"], r["expression"]) for r in rules_on(sandbox, "jira"))
+    assert keys == sorted(set(keys)) and len(keys) == 3
+    assert run(sandbox.dc_params("jira", rules=wanted))["changed"] is False
+
+
+def test_non_admin_gets_a_clear_error(sandbox, run):
+    persona = sandbox.persona("jira")
+    params = sandbox.dc_params("jira", rules=[CLOUD], user=persona["non_admin_user"],
+                               password=persona["non_admin_password"])
+    result = run(params)
+    assert result["failed"] is True and result["status"] == 403
+    assert persona["non_admin_password"] not in json.dumps(result)
+
+
+def test_api_override_redirects_the_ui_internal_path(sandbox, run):
+    overrides = {"dc.allowlist.list": "/rest/whitelist/1.0/whitelist"}
+    result = run(sandbox.dc_params("jira", rules=[CLOUD], api_overrides=overrides))
+    assert result["failed"] is True and result["api_path"] == "/rest/whitelist/1.0/whitelist"
+    assert result["status"] == 404

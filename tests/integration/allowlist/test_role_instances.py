@@ -1,0 +1,71 @@
+"""The cloud_connector_prereqs playbook over several nodes of several instances, against the sandbox: the
+instance-wide steps run once per instance, and every node of an instance that fails the version check stops.
+The firewall part is off here; the molecule scenario covers it inside a network namespace."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from helpers import ROOT, run_playbook
+
+PLAYBOOK = ROOT / "playbooks" / "cloud_connector_prereqs.yml"
+ROLE = "dcops.atlassian_cloud.cloud_connector_prereqs : "
+NODES = {"jira-node-1": "jira", "jira-node-2": "jira", "wiki-node-1": "confluence",
+         "old-node-1": "jira-old", "old-node-2": "jira-old"}
+
+
+def inventory(sandbox, tmp_path):
+    hosts = {}
+    for node, persona in NODES.items():
+        info = sandbox.persona(persona)
+        hosts[node] = {
+            "ansible_connection": "local",
+            "cloud_connector_prereqs_url": info["url"],
+            "cloud_connector_prereqs_token": info["token"],
+        }
+    data = {
+        "all": {
+            "hosts": {"localhost": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}},
+            "vars": {"ansible_python_interpreter": sys.executable,
+                     "cloud_connector_prereqs_ca_path": sandbox.ca_path,
+                     "cloud_connector_prereqs_manage_firewall": False},
+            "children": {"atlassian_dc_nodes": {"hosts": hosts}},
+        }
+    }
+    path = tmp_path / "inventory.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def calls(sandbox, persona, method, suffix):
+    return [e for e in sandbox.log(persona) if e["method"] == method and e["path"].endswith(suffix)]
+
+
+def test_once_per_instance_and_the_gate_stops_every_node_of_an_old_instance(sandbox, tmp_path):
+    run = run_playbook(str(PLAYBOOK), inventory=inventory(sandbox, tmp_path))
+    assert run.returncode != 0  # the old instance's nodes fail
+
+    gate = ROLE + "Stop every node of an instance that failed the check"
+    failed = sorted(r["host"] for r in run.failed_tasks if r["task"] == gate)
+    assert failed == ["old-node-1", "old-node-2"], run.stdout
+    for host in failed:
+        message = run.task(gate, host=host)["result"]["msg"]
+        assert "is version 10.2.0; cloud connectors need Jira 11.3.0 or later" in message
+
+    # Instance-wide steps: one allowlist change per healthy instance, none on the old one.
+    assert len(calls(sandbox, "jira", "POST", "/whitelist")) == 1
+    assert len(calls(sandbox, "confluence", "POST", "/whitelist")) == 1
+    assert calls(sandbox, "jira-old", "POST", "/whitelist") == []
+    assert len(calls(sandbox, "jira", "GET", "/serverInfo")) == 1
+    assert len(calls(sandbox, "jira-old", "GET", "/serverInfo")) == 1
+    state = sandbox.state()
+    for persona in ("jira", "confluence"):
+        assert [(r["type"], r["expression"]) for r in state[persona]["allowlist"]["rules"]] == [
+            ("DOMAIN_NAME", "https://api.atlassian.com")]
+
+    allowlist_task = ROLE + "Add https://api.atlassian.com to the instance's allowlist"
+    ran = sorted(r["host"] for r in run.results if r["task"] == allowlist_task and r["status"] == "ok")
+    assert ran == ["jira-node-1", "wiki-node-1"]
+    # No credential reaches the output.
+    assert sandbox.persona("jira")["token"] not in run.stdout + run.stderr
