@@ -214,19 +214,24 @@ ENDPOINTS = {
     # --- Atlassian Cloud: authentication policies ------------------------------------------------------
     "cloud.auth_policy.add_users": _endpoint(
         "POST", "/admin/control/v1/orgs/{org_id}/auth-policy/{policy_id}/add-users", "cloud-control", PUBLIC,
-        _CONTROL_API, "Add managed accounts (emails) to a policy, moving them from their current one; 202 + task."),
+        _CONTROL_API, "Add managed accounts {\"users\": [emails]} to a policy, moving them from their current one; "
+        "202 {taskId, taskLink}. Re-sending is harmless (members already in the policy stay), so it is retry-safe.",
+        retry_safe=True),
     "cloud.auth_policy.task": _endpoint(
         "GET", "/admin/control/v1/orgs/{org_id}/auth-policy/task/{task_id}", "cloud-control", PUBLIC,
-        _CONTROL_API, "Status of an add-users task."),
+        _CONTROL_API, "Status of an add-users task (body fields undocumented: read defensively)."),
     "cloud.auth_policy.bulk_fetch": _endpoint(
         "POST", "/admin/control/v1/orgs/{org_id}/users/auth-policies/bulk-fetch", "cloud-control", PUBLIC,
-        _CONTROL_API, "Policy of each managed account (userIds); read-only.", retry_safe=True),
+        _CONTROL_API, "Policy of each managed account {\"userIds\": [accountIds]}; read-only (response shape "
+        "undocumented: read defensively).", retry_safe=True),
     "cloud.auth_policy.list": _endpoint(
         "GET", "/admin/control/v1/orgs/{org_id}/auth-policies", "cloud-control", UI_INTERNAL, _AUTH_POLICIES_UI,
-        "Authentication policies with their settings (Security > Authentication policies)."),
+        "Authentication policies with their settings (Security > Authentication policies): {data: [{id, name, "
+        "type, isDefault, memberCount, settings}], meta: {guardStandard}, links}."),
     "cloud.auth_policy.create": _endpoint(
         "POST", "/admin/control/v1/orgs/{org_id}/auth-policies", "cloud-control", UI_INTERNAL, _AUTH_POLICIES_UI,
-        "Create a policy {name, type, settings}."),
+        "Create a policy {name, type, settings: {sso, twoStepVerification, apiTokens, thirdPartyLogin, password, "
+        "idleSessionMinutes}}."),
     "cloud.auth_policy.update": _endpoint(
         "PUT", "/admin/control/v1/orgs/{org_id}/auth-policies/{policy_id}", "cloud-control", UI_INTERNAL,
         _AUTH_POLICIES_UI, "Change a policy's name or settings."),
@@ -235,7 +240,7 @@ ENDPOINTS = {
         _AUTH_POLICIES_UI, "Delete a policy that has no members."),
     "cloud.auth_policy.members": _endpoint(
         "GET", "/admin/control/v1/orgs/{org_id}/auth-policies/{policy_id}/members", "cloud-control", UI_INTERNAL,
-        _AUTH_POLICIES_UI, "Members of a policy with the export columns (cursor pagination)."),
+        _AUTH_POLICIES_UI, "Members of a policy with the export columns and IdP linkage (cursor pagination, limit)."),
 
     # --- Atlassian Cloud: SCIM user provisioning -------------------------------------------------------
     "scim.users": _endpoint(

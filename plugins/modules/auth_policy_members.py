@@ -1,0 +1,320 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, dcops engineers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: auth_policy_members
+short_description: Put managed accounts in an Atlassian Cloud authentication policy
+version_added: 0.1.0
+description:
+  - Makes the listed managed accounts members of an authentication policy, moving them from whatever policy
+    they are in (a member is in exactly one policy at a time).
+  - With O(exclusive=true), members of the policy who are not listed are moved to O(fallback_policy), since the
+    product has no "remove", a member only leaves a policy by joining another one.
+  - Addresses are validated and de-duplicated first. Each account's current policy is read through the
+    public C(bulk-fetch) operation, so members already in place cost no write and a rerun makes no write.
+  - Writes use the public C(add-users) operation (C(POST /admin/control/v1/orgs/{orgId}/auth-policy/{policyId}/add-users)),
+    which answers with a task that the module polls until it finishes. The addresses of a task that does not
+    report a clean success (its status body is not documented by Atlassian) are confirmed by reading their
+    policies again, and reported one by one.
+  - Resolving policy names uses the admin UI's internal policy list (C(cloud.auth_policy.list)); give
+    O(policy) and O(fallback_policy) as policy IDs together with O(resolve_names=false) to use public
+    endpoints only.
+author:
+  - dcops engineers (@dcops)
+requirements:
+  - httpx >= 0.27
+extends_documentation_fragment:
+  - dcops.atlassian_cloud.cloud_connection
+  - dcops.atlassian_cloud.attributes
+  - dcops.atlassian_cloud.attributes.ACTIONGROUP_ATLASSIAN
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+options:
+  policy:
+    description:
+      - The policy the members belong in, by name (case-insensitive) or ID.
+    type: str
+    required: true
+  members:
+    description:
+      - Email addresses of managed accounts.
+    type: list
+    elements: str
+  members_csv:
+    description:
+      - A CSV file of email addresses, as the admin UI's bulk upload takes it, on the controller. The column
+        headed C(email) is used, or the first column when no header names one.
+    type: path
+  state:
+    description:
+      - V(present) makes the listed accounts members of the policy.
+    type: str
+    choices: [present]
+    default: present
+  exclusive:
+    description:
+      - Move members of O(policy) who are not listed to O(fallback_policy).
+    type: bool
+    default: false
+  fallback_policy:
+    description:
+      - Where O(exclusive=true) moves unlisted members, by name or ID. Required with O(exclusive=true).
+    type: str
+  mode:
+    description:
+      - V(bulk) sends up to 10,000 addresses per C(add-users) task (the admin UI's CSV upload limit).
+      - V(individual) sends at most 20 per task, as the admin UI adds members one by one; a failure then touches
+        fewer addresses.
+    type: str
+    choices: [bulk, individual]
+    default: bulk
+  batch_size:
+    description:
+      - Addresses per C(add-users) request. Defaults to 10,000 in V(bulk) mode and 20 in V(individual) mode,
+        which are also the largest values accepted. Atlassian documents no limit for the API itself; the two
+        limits are the admin UI's.
+    type: int
+  lookup_batch_size:
+    description:
+      - Account IDs per C(bulk-fetch) request when reading current policies.
+    type: int
+    default: 100
+  resolve_names:
+    description:
+      - Read the policy list (UI-internal endpoint) to resolve O(policy) and O(fallback_policy) names and to tell
+        the default policy apart. With V(false), both must be policy IDs and only public endpoints are called.
+    type: bool
+    default: true
+  task_timeout:
+    description:
+      - Seconds to wait for one C(add-users) task to finish.
+    type: float
+    default: 900
+  report_unchanged:
+    description:
+      - Also list the addresses that were already members in RV(results). Off by default because a large policy
+        would return one entry per member on every run; RV(summary) always counts them.
+    type: bool
+    default: false
+  fail_on_address_errors:
+    description:
+      - Fail the task when any address could not be placed (not a managed account, or refused by a task).
+        Everything that could be done is done first.
+    type: bool
+    default: true
+notes:
+  - Changes apply at each member's next login; user API token settings can take up to 10 minutes.
+seealso:
+  - module: dcops.atlassian_cloud.auth_policy
+  - module: dcops.atlassian_cloud.auth_policy_export
+"""
+
+EXAMPLES = r"""
+- name: Employees from the HR export, everyone else back to the contractors policy
+  dcops.atlassian_cloud.auth_policy_members:
+    org_id: "{{ atlassian_org_id }}"
+    api_key: "{{ vault_atlassian_org_api_key }}"
+    policy: Employees
+    members_csv: files/employees.csv
+    exclusive: true
+    fallback_policy: Contractors
+
+- name: A few bots, added the way the admin UI adds them one by one
+  dcops.atlassian_cloud.auth_policy_members:
+    org_id: "{{ atlassian_org_id }}"
+    api_key: "{{ vault_atlassian_org_api_key }}"
+    policy: Bots
+    members:
+      - bot-ci@example.com
+      - bot-sync@example.com
+    mode: individual
+
+- name: Public endpoints only, with policy IDs copied from the admin UI
+  dcops.atlassian_cloud.auth_policy_members:
+    org_id: "{{ atlassian_org_id }}"
+    api_key: "{{ vault_atlassian_org_api_key }}"
+    policy: 5d1f0c8e-7a43-4a8e-9d7b-2f6c1e0a9b31
+    resolve_names: false
+    members:
+      - alice@example.com
+"""
+
+RETURN = r"""
+results:
+  description:
+    - One entry per address, in input order, then the members O(exclusive) moves out. Addresses already in
+      the policy are left out unless O(report_unchanged=true).
+    - C(result) is V(added) (from the default policy), V(moved) (from another policy), V(already_present),
+      V(moved_to_fallback) or V(failed) (with C(reason)).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - {email: alice@example.com, result: moved, from_policy: Contractors, to_policy: Employees}
+    - {email: bob@example.com, result: already_present, to_policy: Employees}
+    - {email: nobody@example.org, result: failed, reason: not a managed account of the organization}
+summary:
+  description: Number of addresses per result.
+  returned: always
+  type: dict
+  sample: {added: 10, moved: 2, already_present: 1200, moved_to_fallback: 1, failed: 0}
+tasks:
+  description: The C(add-users) tasks sent, with their final status and the number of addresses they reported failed.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{task_id: 3f0c, policy_id: 5d1f, users: 10000, status: COMPLETED, failed: 0}]
+invalid:
+  description: Entries that are not email addresses (the module fails when there are any, before any call).
+  returned: always
+  type: list
+  elements: str
+duplicates:
+  description: Addresses listed more than once (each is handled once).
+  returned: always
+  type: list
+  elements: str
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiError
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module import (
+    cloud_argument_spec,
+    cloud_client,
+    fail_api,
+)
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._auth_policy import members as policy_members
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._auth_policy import policies
+
+LIMITS = {"bulk": policy_members.BULK_LIMIT, "individual": policy_members.INDIVIDUAL_LIMIT}
+
+
+def argument_spec():
+    spec = cloud_argument_spec()
+    spec.update(
+        policy=dict(type="str", required=True),
+        members=dict(type="list", elements="str"),
+        members_csv=dict(type="path"),
+        state=dict(type="str", choices=["present"], default="present"),
+        exclusive=dict(type="bool", default=False),
+        fallback_policy=dict(type="str"),
+        mode=dict(type="str", choices=["bulk", "individual"], default="bulk"),
+        batch_size=dict(type="int"),
+        lookup_batch_size=dict(type="int", default=policy_members.LOOKUP_BATCH),
+        resolve_names=dict(type="bool", default=True),
+        task_timeout=dict(type="float", default=900.0),
+        report_unchanged=dict(type="bool", default=False),
+        fail_on_address_errors=dict(type="bool", default=True),
+    )
+    return spec
+
+
+def resolve_policies(client, params):
+    """(target id, fallback id or None, id -> name, default policy id or None)."""
+    if not params["resolve_names"]:
+        return params["policy"], params["fallback_policy"], {}, None
+    org = policies.read_org(client, params["org_id"])
+    target = org.require(params["policy"])
+    fallback = org.require(params["fallback_policy"], "fallback_policy") if params["exclusive"] else None
+    if fallback is not None and fallback["id"] == target["id"]:
+        raise policies.PolicyError("fallback_policy must be another policy than %s" % target["name"])
+    names = dict((p["id"], p["name"]) for p in org.policies)
+    default = [p["id"] for p in org.policies if p.get("isDefault")]
+    return target["id"], fallback["id"] if fallback else None, names, default[0] if default else None
+
+
+def run(module, client, emails):
+    params = module.params
+    org_id = params["org_id"]
+    target, fallback, names, default_id = resolve_policies(client, params)
+    accounts = policy_members.managed_accounts(client, org_id)
+    # exclusive needs every account's policy (who is in the target now); otherwise only the listed ones
+    if fallback:
+        lookup = list(accounts.values())
+    else:
+        lookup = [accounts[e] for e in emails if e in accounts]
+    policy_of = policy_members.current_policies(client, org_id, lookup, params["lookup_batch_size"], names)
+    plan = policy_members.plan_members(target, emails, accounts, policy_of, names, default_id, fallback)
+
+    tasks = []
+    if plan.adds and not module.check_mode:
+        batch_size = params["batch_size"] or LIMITS[params["mode"]]
+        runner = policy_members.TaskRunner(client, org_id, timeout=params["task_timeout"])
+        failures, unconfirmed = policy_members.apply_plan(plan, runner, batch_size)
+        after = policy_members.current_policies(client, org_id, [accounts[email] for email in unconfirmed],
+                                                params["lookup_batch_size"], names)
+        policy_members.confirm(plan, accounts, after, names, failures)
+        tasks = [dict(task_id=t["task_id"], policy_id=t["policy_id"], users=t["users"], status=t["status"],
+                      failed=len(t["failures"])) for t in runner.tasks]
+
+    reported = plan.results if params["report_unchanged"] else [
+        e for e in plan.results if e["result"] != policy_members.PRESENT]
+    result = dict(changed=bool(tasks) or (module.check_mode and bool(plan.adds)), results=reported,
+                  summary=plan.summary(), tasks=tasks)
+    if module._diff:
+        moving = [e for e in plan.results if e["email"] in plan.expected]
+        result["diff"] = dict(
+            before="".join("%s: %s\n" % (e["email"], e.get("from_policy")) for e in moving),
+            after="".join("%s: %s\n" % (e["email"], e.get("to_policy")) for e in moving),
+        )
+    return result
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=argument_spec(),
+        mutually_exclusive=[("members", "members_csv")],
+        required_one_of=[("members", "members_csv")],
+        required_if=[("exclusive", True, ("fallback_policy",))],
+        supports_check_mode=True,
+    )
+    params = module.params
+    limit = LIMITS[params["mode"]]
+    if params["batch_size"] is not None and not 1 <= params["batch_size"] <= limit:
+        module.fail_json(msg="batch_size must be 1 to %d in %s mode, got %d"
+                             % (limit, params["mode"], params["batch_size"]))
+    try:
+        raw = params["members"] if params["members"] is not None else policy_members.read_csv(params["members_csv"])
+    except policy_members.MembersError as exc:
+        module.fail_json(msg=str(exc))
+    emails, invalid, duplicates = policy_members.normalise_emails(raw)
+    if invalid:
+        module.fail_json(msg="%d entries are not email addresses: %s" % (len(invalid), ", ".join(invalid[:20])),
+                         invalid=invalid, duplicates=duplicates)
+
+    client = cloud_client(module)
+    try:
+        result = run(module, client, emails)
+    except policies.PolicyError as exc:
+        module.fail_json(msg=str(exc))
+    except ApiError as exc:
+        fail_api(module, exc, msg="Cannot place members in authentication policy %s" % params["policy"])
+    finally:
+        client.close()
+    result.update(invalid=invalid, duplicates=duplicates)
+    if duplicates:
+        module.warn("%d addresses were listed more than once and handled once: %s"
+                    % (len(duplicates), ", ".join(sorted(set(duplicates))[:20])))
+    failed = [e for e in result["results"] if e["result"] == policy_members.FAILED]
+    if failed:
+        text = "%d of %d addresses could not be placed: %s" % (
+            len(failed), sum(result["summary"].values()),
+            "; ".join("%s (%s)" % (e["email"], e["reason"]) for e in failed[:20]))
+        if params["fail_on_address_errors"]:
+            module.fail_json(msg=text, **result)
+        module.warn(text)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
