@@ -1,0 +1,179 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, dcops engineers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The organization connector, cloud side (Atlassian Administration > Data management > Data sources >
+Connected sources).
+
+Atlassian publishes no REST contract for it: every call goes through the UI-internal
+``cloud.org_connectors.*`` and ``cloud.app_connectors.*`` entries of the contract table, which users can
+override. The lifecycle follows the cloud connector guide: a connector is created once per DC base URL and
+never deleted; it can be disabled only after every app connector is removed, and enabled again with new
+client credentials; rotating credentials replaces the key the DC holds.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector import credentials as creds
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.status import DISCONNECTED, label
+
+
+class ConnectorError(Exception):
+    """A request the product would refuse, or a connector that cannot be found; the text says what to do."""
+
+
+def normalize_base_url(url):
+    """Base URLs compare without a trailing slash and with scheme and host in lower case."""
+    url = (url or "").strip().rstrip("/")
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    host, slash, path = rest.partition("/")
+    return "%s://%s%s%s" % (scheme.lower(), host.lower(), slash, path)
+
+
+def connector_view(body):
+    """The API's connector representation -> the module's (snake case, status as the guide names it)."""
+    return {"id": body.get("id"), "name": body.get("name"), "base_url": body.get("baseUrl"),
+            "status": label(body.get("status")), "app_connector_count": body.get("appConnectorCount")}
+
+
+def app_view(body):
+    return {"id": body.get("id"), "type": body.get("type"), "name": body.get("name")}
+
+
+class OrgConnectors:
+    """The organization connectors of one org through an ApiClient on api.atlassian.com."""
+
+    def __init__(self, client, org_id):
+        self.client = client
+        self.org_id = org_id
+
+    def _params(self, connector_id=None, **extra):
+        params = {"org_id": self.org_id}
+        if connector_id is not None:
+            params["connector_id"] = connector_id
+        params.update(extra)
+        return params
+
+    def list(self):
+        return [connector_view(item) for item in
+                self.client.paginate_cursor("cloud.org_connectors.list", path_params=self._params())]
+
+    def get(self, connector_id):
+        response = self.client.call("cloud.org_connectors.get", path_params=self._params(connector_id),
+                                    allow=(404,))
+        return None if response.status_code == 404 else connector_view(response.json())
+
+    def find(self, connector_id=None, base_url=None):
+        if connector_id:
+            return self.get(connector_id)
+        wanted = normalize_base_url(base_url)
+        for connector in self.list():
+            if normalize_base_url(connector["base_url"]) == wanted:
+                return connector
+        return None
+
+    def create(self, base_url, name):
+        body = self.client.call("cloud.org_connectors.create", path_params=self._params(),
+                                json={"baseUrl": base_url, "name": name}, expect=(200, 201)).json()
+        return connector_view(body), creds.from_api(body.get("credentials"))
+
+    def rotate(self, connector_id):
+        body = self.client.call("cloud.org_connectors.rotate", path_params=self._params(connector_id)).json()
+        return creds.from_api(body)
+
+    def enable(self, connector_id):
+        body = self.client.call("cloud.org_connectors.enable", path_params=self._params(connector_id)).json()
+        return creds.from_api(body)
+
+    def disable(self, connector_id):
+        return connector_view(
+            self.client.call("cloud.org_connectors.disable", path_params=self._params(connector_id)).json())
+
+    def apps(self, connector_id):
+        return [app_view(item) for item in
+                self.client.paginate_cursor("cloud.app_connectors.list", path_params=self._params(connector_id))]
+
+    def delete_app(self, connector_id, app_id):
+        self.client.call("cloud.app_connectors.delete", path_params=self._params(connector_id, app_id=app_id),
+                         expect=(200, 204))
+
+
+def describe_apps(apps):
+    return ", ".join("%s (%s)" % (app["name"] or app["type"], app["id"]) for app in apps)
+
+
+def ensure(org, state, base_url=None, name=None, connector_id=None, remove_app_connectors=False,
+           check_mode=False, can_receive_credentials=True):
+    """Bring the connector to `state`; returns ``(result, credentials)``.
+
+    `result` holds changed, connector (after), before, actions and removed_app_connectors. `credentials` is
+    the new ``{"client_id", "client_secret"}`` when this run issued some (create, rotate, enable), else None.
+    In check mode nothing is written and no credentials are issued. Unless `can_receive_credentials`, an
+    action that would issue credentials is refused before anything changes (they are shown only once).
+    """
+    def issuing(what):
+        if not can_receive_credentials:
+            raise ConnectorError("Refusing to %s: the new client credentials would be lost. Set credentials_dest, "
+                                 "or return_credentials=true on a no_log task." % what)
+
+    connector = org.find(connector_id=connector_id, base_url=base_url)
+    before = dict(connector) if connector else None
+    result = {"changed": False, "before": before, "actions": [], "removed_app_connectors": []}
+    credentials = None
+
+    if state == "present":
+        if connector is None:
+            issuing("create the organization connector for %s" % base_url)
+            result["actions"].append("create the organization connector for %s" % base_url)
+            if not check_mode:
+                connector, credentials = org.create(base_url, name)
+            result["changed"] = True
+        result["connector"] = connector
+        return result, credentials
+
+    if connector is None:
+        raise ConnectorError("No organization connector %s exists in the organization; create it with "
+                             "state=present first." % ("with id %s" % connector_id if connector_id
+                                                       else "for %s" % base_url))
+
+    if state == "rotated":
+        issuing("rotate the client credentials")
+        result["actions"].append("rotate the client credentials")
+        result["changed"] = True
+        if not check_mode:
+            credentials = org.rotate(connector["id"])
+    elif state == "enabled":
+        if connector["status"] == DISCONNECTED:
+            issuing("enable the connector")
+            result["actions"].append("enable the connector with new client credentials")
+            result["changed"] = True
+            if not check_mode:
+                credentials = org.enable(connector["id"])
+    elif state == "disabled":
+        if connector["status"] != DISCONNECTED:
+            apps = org.apps(connector["id"])
+            if apps and not remove_app_connectors:
+                raise ConnectorError(
+                    "The organization connector for %s cannot be disabled while app connectors remain: %s. "
+                    "Remove them first (Atlassian Administration > Data management > Data sources > Connected "
+                    "sources), or set remove_app_connectors=true." % (connector["base_url"], describe_apps(apps)))
+            for app in apps:
+                result["actions"].append("remove app connector %s (%s)" % (app["name"] or app["type"], app["id"]))
+                if not check_mode:
+                    org.delete_app(connector["id"], app["id"])
+                result["removed_app_connectors"].append(app)
+            result["actions"].append("disable the connector")
+            result["changed"] = True
+            if not check_mode:
+                org.disable(connector["id"])
+    else:
+        raise ValueError(state)
+
+    if result["changed"] and not check_mode:
+        connector = org.get(connector["id"]) or connector
+    result["connector"] = connector
+    return result, credentials

@@ -1,0 +1,232 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, dcops engineers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: dc_cloud_connector
+short_description: Apply organization connector credentials on a Jira or Confluence Data Center instance and read its status
+version_added: 0.1.0
+description:
+  - The Data Center side of a cloud connector (Administration > Applications > Cloud connectors).
+  - With credentials (O(client_id) and O(client_secret), or O(credentials_file)), applies client credentials issued
+    by the organization connector in Atlassian Cloud, for a new connector or after rotating or re-enabling it.
+    Credentials already in place are detected by comparing fingerprints (C(sha256:) of the client ID and
+    secret), so applying them again is C(changed=false) and the secret is never shown.
+  - Without credentials, only reads which organization the instance is linked to and the connection status.
+  - B(No public API exists for the DC cloud connector page.) The module calls the UI-internal
+    C(dc.cloud_connector.*) endpoints of the collection's contract table; override them with O(api_overrides)
+    when a product version serves them elsewhere.
+author:
+  - dcops engineers (@dcops)
+requirements:
+  - httpx >= 0.27
+extends_documentation_fragment:
+  - dcops.atlassian_cloud.dc_connection
+  - dcops.atlassian_cloud.attributes
+  - dcops.atlassian_cloud.attributes.ACTIONGROUP_ATLASSIAN
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+options:
+  client_id:
+    description:
+      - Client ID of the organization connector's credentials. Use with O(client_secret).
+    type: str
+  client_secret:
+    description:
+      - Client secret of the organization connector's credentials, for example from a vaulted variable when a cloud
+        administrator sent them. Never returned or logged.
+    type: str
+  credentials_file:
+    description:
+      - JSON file with C(client_id) and C(client_secret), as written by M(dcops.atlassian_cloud.org_connector)'s
+        C(credentials_dest), read where the module runs (the controller). Instead of O(client_id) and O(client_secret).
+    type: path
+  wait_for:
+    description:
+      - After applying, wait until the instance reports this status; the module fails, naming the status it ended
+        in, when the time runs out.
+    type: str
+    choices: [connected]
+  wait_timeout:
+    description:
+      - Seconds to wait for O(wait_for).
+    type: int
+    default: 120
+  wait_interval:
+    description:
+      - Seconds between status reads while waiting.
+    type: float
+    default: 2
+notes:
+  - Status names follow the cloud connector guide (Connected, Disconnected, Interrupted; Initialized is cloud only);
+    the UI-internal endpoint's exact spelling is not published. An instance that never applied credentials reports
+    V(Not configured).
+seealso:
+  - module: dcops.atlassian_cloud.org_connector
+"""
+
+EXAMPLES = r"""
+- name: Apply the credentials the organization connector wrote to a file
+  dcops.atlassian_cloud.dc_cloud_connector:
+    url: https://jira.example.com
+    user: admin
+    password: "{{ vault_jira_admin_password }}"
+    credentials_file: "{{ playbook_dir }}/.credentials/jira.json"
+    wait_for: connected
+  delegate_to: localhost
+
+- name: Apply credentials a cloud administrator sent, kept in the vault
+  dcops.atlassian_cloud.dc_cloud_connector:
+    url: https://wiki.example.com/confluence
+    token: "{{ vault_confluence_pat }}"
+    client_id: "{{ vault_confluence_connector.client_id }}"
+    client_secret: "{{ vault_confluence_connector.client_secret }}"
+  delegate_to: localhost
+
+- name: Read the status
+  dcops.atlassian_cloud.dc_cloud_connector:
+    url: https://jira.example.com
+    token: "{{ vault_jira_pat }}"
+  register: link
+  delegate_to: localhost
+"""
+
+RETURN = r"""
+linked:
+  description: Whether the instance holds credentials of an organization connector.
+  returned: always
+  type: bool
+  sample: true
+status:
+  description: Connection status (Connected, Disconnected, Interrupted), or V(Not configured).
+  returned: always
+  type: str
+  sample: Connected
+org_id:
+  description: ID of the linked Atlassian Cloud organization.
+  returned: when linked
+  type: str
+  sample: 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d
+connector_id:
+  description: ID of the organization connector the instance is linked through.
+  returned: when linked
+  type: str
+  sample: 7d1f0c2e-54a3-4b8e-9d0a-3c5e2f1a6b7c
+fingerprint:
+  description: C(sha256:) fingerprint of the credentials in place; never the secret.
+  returned: when linked
+  type: str
+  sample: sha256:5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8
+connected_at:
+  description: When the credentials in place were applied.
+  returned: when linked
+  type: str
+  sample: "2026-01-12T09:30:00.000Z"
+waited:
+  description: Seconds spent waiting for O(wait_for).
+  returned: when O(wait_for) is set and not in check mode
+  type: float
+  sample: 0.0
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiError
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module import (
+    DC_MUTUALLY_EXCLUSIVE,
+    DC_REQUIRED_TOGETHER,
+    dc_argument_spec,
+    dc_client,
+    fail_api,
+)
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector import credentials as creds
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.dc import DcConnector, ensure_applied
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.status import (
+    CONNECTED,
+    NOT_CONFIGURED,
+    wait_for,
+)
+
+
+def report(connection):
+    if connection is None:
+        return {"linked": False, "status": NOT_CONFIGURED}
+    shown = dict((k, connection[k]) for k in ("status", "org_id", "connector_id", "fingerprint", "connected_at"))
+    shown["linked"] = True
+    return shown
+
+
+def main():
+    argument_spec = dc_argument_spec()
+    argument_spec.update(
+        client_id=dict(type="str"),
+        client_secret=dict(type="str", no_log=True),
+        credentials_file=dict(type="path"),
+        wait_for=dict(type="str", choices=["connected"]),
+        wait_timeout=dict(type="int", default=120),
+        wait_interval=dict(type="float", default=2.0),
+    )
+    module = AnsibleModule(
+        argument_spec=argument_spec,
+        mutually_exclusive=DC_MUTUALLY_EXCLUSIVE + [("client_id", "credentials_file"),
+                                                    ("client_secret", "credentials_file")],
+        required_together=DC_REQUIRED_TOGETHER + [("client_id", "client_secret")],
+        supports_check_mode=True,
+    )
+    params = module.params
+    credentials = None
+    if params["credentials_file"] or params["client_id"]:
+        if params["credentials_file"]:
+            try:
+                credentials = creds.read_file(params["credentials_file"])
+            except creds.CredentialsError as exc:
+                module.fail_json(msg=str(exc))
+            module.no_log_values.add(credentials["client_secret"])
+        else:
+            credentials = {"client_id": params["client_id"], "client_secret": params["client_secret"]}
+
+    client = dc_client(module)
+    dc = DcConnector(client)
+    result = {}
+    try:
+        if credentials is None:
+            connection, before, changed = dc.get(), None, False
+        else:
+            applied = ensure_applied(dc, credentials, module.check_mode)
+            connection, before, changed = applied["connection"], applied["before"], applied["changed"]
+        if params["wait_for"] and connection is not None and not module.check_mode:
+            status, reached, waited = wait_for(lambda: (dc.get() or {}).get("status"), CONNECTED,
+                                               params["wait_timeout"], params["wait_interval"])
+            connection = dict(connection, status=status)
+            result["waited"] = waited
+            if not reached:
+                module.fail_json(msg="The cloud connector of %s is %s after %s s, not %s." % (
+                    params["url"], status, waited, CONNECTED), changed=changed, **dict(result, **report(connection)))
+    except ApiError as exc:
+        fail_api(module, exc, msg="Cloud connector of %s" % params["url"])
+    finally:
+        client.close()
+
+    result.update(report(connection))
+    result["changed"] = changed
+    if module._diff and credentials is not None:
+        after = report(connection) if not (changed and module.check_mode) else {
+            "linked": True, "fingerprint": creds.fingerprint(credentials["client_id"], credentials["client_secret"])}
+        result["diff"] = {"before": _diff_view(report(before)), "after": _diff_view(after)}
+    module.exit_json(**result)
+
+
+def _diff_view(shown):
+    return dict((k, shown[k]) for k in ("linked", "status", "connector_id", "fingerprint") if k in shown)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,323 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, dcops engineers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: org_connector
+short_description: Create, rotate, disable or enable the organization connector of a Data Center instance in Atlassian Cloud
+version_added: 0.1.0
+description:
+  - Manages the organization connector that links an Atlassian Cloud organization to one Jira or Confluence Data
+    Center instance (Atlassian Administration > Data management > Data sources > Connected sources).
+  - V(present) creates the connector for a base URL and instance name, once; V(rotated) issues new client
+    credentials (the old key stops working until the DC applies the new one); V(disabled) disables it, which the
+    product allows only once every app connector (Rovo for Jira, Rovo for Confluence, Portfolio Insights) is
+    removed; V(enabled) enables a disabled connector again with new client credentials. A connector cannot be
+    deleted.
+  - New client credentials are shown only once. They are handed over only where asked for, in a 0600 file
+    (O(credentials_dest)) or in the result of a C(no_log) task (O(return_credentials)), and never appear in
+    normal output, diffs or C(-vvvv) logs.
+  - B(No public API exists for organization connectors.) The module calls the UI-internal endpoints of the
+    collection's contract table (C(cloud.org_connectors.*), C(cloud.app_connectors.*)); override them with
+    O(api_overrides) when Atlassian serves them elsewhere. Where the cloud side cannot be automated, create the
+    connector in Atlassian Administration and give the DC side the credentials with
+    M(dcops.atlassian_cloud.dc_cloud_connector).
+author:
+  - dcops engineers (@dcops)
+requirements:
+  - httpx >= 0.27
+extends_documentation_fragment:
+  - dcops.atlassian_cloud.cloud_connection
+  - dcops.atlassian_cloud.attributes
+  - dcops.atlassian_cloud.attributes.ACTIONGROUP_ATLASSIAN
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+options:
+  state:
+    description:
+      - V(present) creates the connector when none exists for O(base_url).
+      - V(rotated) issues new client credentials; changed on every run.
+      - V(disabled) disables the connector; refused, naming every remaining app connector, unless
+        O(remove_app_connectors=true).
+      - V(enabled) enables a disabled (Disconnected) connector and issues new client credentials.
+    type: str
+    choices: [present, rotated, disabled, enabled]
+    default: present
+  base_url:
+    description:
+      - Base URL of the Data Center instance as its administration shows it (Administration > General
+        configuration), context path included. Identifies the connector unless O(connector_id) is given.
+      - Required with O(state=present).
+    type: str
+  name:
+    description:
+      - Instance name shown in Atlassian Administration. Required with O(state=present); used only on creation.
+    type: str
+  connector_id:
+    description:
+      - ID of the connector, instead of finding it by O(base_url).
+    type: str
+  remove_app_connectors:
+    description:
+      - With O(state=disabled), remove every app connector of the connector first.
+    type: bool
+    default: false
+  credentials_dest:
+    description:
+      - File to write new client credentials to, as JSON (C(client_id), C(client_secret), C(connector_id),
+        C(base_url), C(name)), created with mode 0600 where the module runs (the controller, for this REST
+        module). Missing directories are created 0700. Written only when this run issued credentials.
+      - M(dcops.atlassian_cloud.dc_cloud_connector) reads it with its C(credentials_file) option.
+    type: path
+  return_credentials:
+    description:
+      - Return new client credentials in RV(credentials). Allowed only on a task with C(no_log=true), so they
+        cannot reach the output; register the result to use them.
+    type: bool
+    default: false
+  wait_for:
+    description:
+      - After the change, wait until the connector reports this status (V(connected) once the DC has applied the
+        credentials). The result reports the status it ended in; the module fails when the time runs out.
+    type: str
+    choices: [connected]
+  wait_timeout:
+    description:
+      - Seconds to wait for O(wait_for).
+    type: int
+    default: 120
+  wait_interval:
+    description:
+      - Seconds between status reads while waiting.
+    type: float
+    default: 2
+notes:
+  - The status names (Initialized, Connected, Disconnected, Interrupted) follow the cloud connector guide's
+    "Connection status" table; the UI-internal endpoint's exact spelling is not published.
+  - Creating or enabling a connector, or rotating its credentials, needs one of O(credentials_dest) and
+    O(return_credentials); the module refuses before changing anything otherwise, since credentials are shown
+    only once.
+seealso:
+  - module: dcops.atlassian_cloud.dc_cloud_connector
+  - name: Configure cloud connectors
+    description: Atlassian's guide the lifecycle follows.
+    link: https://confluence.atlassian.com/enterprise/configure-cloud-connectors-1671463000.html
+"""
+
+EXAMPLES = r"""
+- name: Create the organization connector and keep its credentials in a 0600 file
+  dcops.atlassian_cloud.org_connector:
+    org_id: "{{ atlassian_org_id }}"
+    api_key: "{{ vault_atlassian_org_api_key }}"
+    base_url: https://jira.example.com
+    name: Jira production
+    credentials_dest: "{{ playbook_dir }}/.credentials/jira.json"
+  register: connector
+  delegate_to: localhost
+
+- name: Rotate the credentials, returned to a registered variable only
+  dcops.atlassian_cloud.org_connector:
+    org_id: "{{ atlassian_org_id }}"
+    api_key: "{{ vault_atlassian_org_api_key }}"
+    base_url: https://jira.example.com
+    state: rotated
+    return_credentials: true
+  register: rotated
+  no_log: true
+  delegate_to: localhost
+
+- name: Wait until the DC side has applied them
+  dcops.atlassian_cloud.org_connector:
+    org_id: "{{ atlassian_org_id }}"
+    api_key: "{{ vault_atlassian_org_api_key }}"
+    base_url: https://jira.example.com
+    name: Jira production
+    credentials_dest: "{{ playbook_dir }}/.credentials/jira.json"
+    wait_for: connected
+    wait_timeout: 300
+  delegate_to: localhost
+
+- name: Disable the connector, removing its app connectors first
+  dcops.atlassian_cloud.org_connector:
+    org_id: "{{ atlassian_org_id }}"
+    api_key: "{{ vault_atlassian_org_api_key }}"
+    base_url: https://jira.example.com
+    state: disabled
+    remove_app_connectors: true
+  delegate_to: localhost
+"""
+
+RETURN = r"""
+id:
+  description: ID of the connector; V(null) in check mode when it would be created.
+  returned: always
+  type: str
+  sample: 7d1f0c2e-54a3-4b8e-9d0a-3c5e2f1a6b7c
+status:
+  description:
+    - Status of the connector after the run (after waiting, with O(wait_for)), as the guide names it.
+  returned: always
+  type: str
+  sample: Initialized
+connector:
+  description: The connector after the run.
+  returned: always
+  type: dict
+  sample: {"id": "7d1f0c2e-54a3-4b8e-9d0a-3c5e2f1a6b7c", "name": "Jira production",
+           "base_url": "https://jira.example.com", "status": "Connected", "app_connector_count": 0}
+actions:
+  description: What the run did (or would do, in check mode).
+  returned: always
+  type: list
+  elements: str
+  sample: ["create the organization connector for https://jira.example.com"]
+removed_app_connectors:
+  description: App connectors removed before disabling.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"id": "0b6f...", "type": "rovo-jira", "name": "Rovo for Jira"}]
+credentials_issued:
+  description: Whether this run issued new client credentials.
+  returned: always
+  type: bool
+  sample: true
+credentials_fingerprint:
+  description:
+    - C(sha256:) fingerprint of the new credentials, the form the DC side reports, to compare without the secret.
+  returned: when credentials were issued
+  type: str
+  sample: sha256:5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8
+credentials_file:
+  description: Absolute path of the file the new credentials were written to.
+  returned: when credentials were issued and O(credentials_dest) is set
+  type: str
+  sample: /home/admin/.credentials/jira.json
+credentials:
+  description: The new client credentials. Only with O(return_credentials=true) on a C(no_log) task.
+  returned: when credentials were issued and O(return_credentials=true)
+  type: dict
+  contains:
+    client_id:
+      description: Client ID.
+      type: str
+    client_secret:
+      description: Client secret.
+      type: str
+waited:
+  description: Seconds spent waiting for O(wait_for).
+  returned: when O(wait_for) is set and not in check mode
+  type: float
+  sample: 4.1
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiError
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module import (
+    cloud_argument_spec,
+    cloud_client,
+    fail_api,
+)
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector import credentials as creds
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.cloud import (
+    ConnectorError,
+    OrgConnectors,
+    ensure,
+)
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.status import CONNECTED, wait_for
+
+
+def hand_over(module, result, credentials, connector):
+    """Put new credentials where the user asked, and nowhere else."""
+    result["credentials_issued"] = credentials is not None
+    if credentials is None:
+        return
+    result["credentials_fingerprint"] = creds.public_view(credentials)["fingerprint"]
+    if module.params["return_credentials"]:
+        # Not added to no_log_values: that would censor the very value the user registers. The task's
+        # no_log (checked in main) keeps it out of the output instead.
+        result["credentials"] = dict(credentials)
+    else:
+        module.no_log_values.add(credentials["client_secret"])
+    if module.params["credentials_dest"]:
+        result["credentials_file"] = creds.write_file(module.params["credentials_dest"], credentials, connector)
+
+
+def main():
+    argument_spec = cloud_argument_spec()
+    argument_spec.update(
+        state=dict(type="str", choices=["present", "rotated", "disabled", "enabled"], default="present"),
+        base_url=dict(type="str"),
+        name=dict(type="str"),
+        connector_id=dict(type="str"),
+        remove_app_connectors=dict(type="bool", default=False),
+        credentials_dest=dict(type="path", no_log=False),
+        return_credentials=dict(type="bool", default=False, no_log=False),
+        wait_for=dict(type="str", choices=["connected"]),
+        wait_timeout=dict(type="int", default=120),
+        wait_interval=dict(type="float", default=2.0),
+    )
+    module = AnsibleModule(
+        argument_spec=argument_spec,
+        required_if=[("state", "present", ("base_url", "name"))],
+        required_one_of=[("base_url", "connector_id")],
+        supports_check_mode=True,
+    )
+    params = module.params
+    if params["return_credentials"] and not module.no_log:
+        module.fail_json(msg="return_credentials=true needs no_log: true on the task, so the client credentials "
+                             "cannot reach the output. Use credentials_dest to keep the task's output visible.")
+
+    client = cloud_client(module)
+    org = OrgConnectors(client, params["org_id"])
+    try:
+        result, credentials = ensure(
+            org, params["state"], base_url=params["base_url"], name=params["name"],
+            connector_id=params["connector_id"], remove_app_connectors=params["remove_app_connectors"],
+            check_mode=module.check_mode,
+            can_receive_credentials=bool(params["credentials_dest"] or params["return_credentials"]))
+        connector = result.pop("connector")
+        before = result.pop("before")
+        hand_over(module, result, credentials, connector)
+        if params["wait_for"] and connector and not module.check_mode:
+            status, reached, waited = wait_for(lambda: (org.get(connector["id"]) or {}).get("status"), CONNECTED,
+                                               params["wait_timeout"], params["wait_interval"])
+            connector = dict(connector, status=status)
+            result["waited"] = waited
+            if not reached:
+                module.fail_json(msg="The organization connector for %s is %s after %s s, not %s. Check that the DC "
+                                     "side applied the current credentials (Administration > Applications > Cloud "
+                                     "connectors)." % (connector["base_url"], status, waited, CONNECTED),
+                                 id=connector["id"], status=status, connector=connector, **result)
+    except ApiError as exc:
+        fail_api(module, exc, msg="Organization connector")
+    except (ConnectorError, creds.CredentialsError) as exc:
+        module.fail_json(msg=str(exc))
+    finally:
+        client.close()
+
+    result.update(id=connector["id"] if connector else None, status=connector["status"] if connector else None,
+                  connector=connector)
+    if module._diff:
+        after = _diff_view(connector) if connector else {"state": "to be created", "base_url": params["base_url"]}
+        result["diff"] = {"before": _diff_view(before), "after": after}
+    module.exit_json(**result)
+
+
+def _diff_view(connector):
+    if not connector:
+        return {}
+    return {"id": connector["id"], "base_url": connector["base_url"], "status": connector["status"]}
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,176 @@
+"""Universal Plugin Manager REST (/rest/plugins/1.0/) on the DC personas.
+
+As UPM answers: the installed list carries the one-time ``upm-token`` response header; an install is a POST
+with ``?token=`` and ``Content-Type: application/vnd.atl.plugins.install.uri+json`` answered 202 with a task
+representation whose ``links.self`` is polled; the task is pending on the first poll and then complete (303
+See Other to the installed app, as UPM redirects) or failed (``status.done`` with ``errorMessage``).
+
+Where an install URI comes from: ``catalogue`` (URI -> key, name, version) seeded by tests, otherwise a file
+name of the form ``<key>-<version>.jar`` / ``.obr`` at the end of the URI.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import uuid
+
+from aiohttp import web
+
+from ..auth import ADMIN, requires
+
+KINDS = {"jira", "confluence"}
+
+INSTALLED_TYPE = "application/vnd.atl.plugins.installed+json"
+PLUGIN_TYPE = "application/vnd.atl.plugins.plugin+json"
+INSTALL_URI_TYPE = "application/vnd.atl.plugins.install.uri+json"
+INSTALLING_TYPE = "application/vnd.atl.plugins.install.installing+json"
+COMPLETE_TYPE = "application/vnd.atl.plugins.install.complete+json"
+ERROR_TYPE = "application/vnd.atl.plugins.task.install.err+json"
+# Polls a task answers "pending" before it completes (UPM's pingAfter loop).
+PENDING_POLLS = 1
+
+_FILE_NAME = re.compile(r"/(?P<key>[^/]+?)-(?P<version>\d+(?:\.\d+)*(?:[-.][A-Za-z0-9]+)*)\.(?:jar|obr)$")
+
+
+def initial_state(persona):
+    return {
+        "plugins": {
+            "com.atlassian.upm.atlassian-universal-plugin-manager-plugin": {
+                "key": "com.atlassian.upm.atlassian-universal-plugin-manager-plugin",
+                "name": "Atlassian Universal Plugin Manager Plugin",
+                "version": "7.1.6",
+                "enabled": True,
+                "userInstalled": False,
+            },
+        },
+        "catalogue": {},
+        "tasks": {},
+        "token": None,
+    }
+
+
+def _json(body, status=200, content_type="application/json", headers=None):
+    response = web.json_response(body, status=status, headers=headers)
+    response.content_type = content_type
+    return response
+
+
+def _upm_error(status, sub_code, message):
+    return web.json_response({"status-code": status, "subCode": sub_code, "message": message}, status=status)
+
+
+def routes(persona):
+    state = lambda: persona.state["upm"]  # noqa: E731 - the state dict is replaced on reset
+
+    def plugin_link(key):
+        return persona.path(f"/rest/plugins/1.0/{key}-key")
+
+    def plugin_repr(plugin):
+        return dict(plugin, links={"self": plugin_link(plugin["key"])})
+
+    def task_repr(task_id, task):
+        body = {"type": "INSTALL", "pingAfter": 100, "id": task_id,
+                "links": {"self": persona.path(f"/rest/plugins/1.0/pending/{task_id}")}}
+        if task["state"] == "pending":
+            body["status"] = {"done": False, "statusCode": 200, "contentType": INSTALLING_TYPE,
+                              "source": task["uri"]}
+        elif task["state"] == "failed":
+            body["status"] = {"done": True, "statusCode": 200, "contentType": ERROR_TYPE, "source": task["uri"],
+                              "subCode": "upm.pluginInstall.error.descriptor.not.found",
+                              "errorMessage": task["error"]}
+        else:
+            body["status"] = {"done": True, "statusCode": 200, "contentType": COMPLETE_TYPE, "source": task["uri"],
+                              "plugin": {"key": task["key"], "version": task["version"]}}
+            body["links"]["result"] = plugin_link(task["key"])
+        return body
+
+    def resolve_uri(uri):
+        known = state()["catalogue"].get(uri)
+        if known:
+            return known
+        match = _FILE_NAME.search(uri.split("?", 1)[0])
+        if match:
+            return {"key": match.group("key"), "name": match.group("key"), "version": match.group("version")}
+        return None
+
+    @requires(ADMIN)
+    async def installed(request):
+        token = secrets.token_hex(8)
+        state()["token"] = token
+        plugins = [plugin_repr(p) for p in sorted(state()["plugins"].values(), key=lambda p: p["key"])]
+        return _json({"plugins": plugins, "links": {"self": persona.path("/rest/plugins/1.0/")}},
+                     content_type=INSTALLED_TYPE, headers={"upm-token": token})
+
+    @requires(ADMIN)
+    async def install(request):
+        token = request.query.get("token")
+        if not token or token != state()["token"]:
+            return _upm_error(403, "upm.error.invalid.token", "Invalid or missing UPM token.")
+        state()["token"] = None  # one install per token
+        if request.content_type != INSTALL_URI_TYPE:
+            return _upm_error(415, "upm.error.unsupported.media.type",
+                              f"Unsupported media type {request.content_type}.")
+        body = await request.json()
+        uri = body.get("pluginUri")
+        if not uri:
+            return _upm_error(400, "upm.error.invalid.request", "pluginUri is required.")
+        task_id = str(uuid.uuid4())
+        found = resolve_uri(uri)
+        task = {"uri": uri, "state": "pending", "polls": 0}
+        if found:
+            task.update(key=found["key"], name=body.get("pluginName") or found.get("name") or found["key"],
+                        version=found["version"])
+        else:
+            task["error"] = f"Could not find a plugin descriptor in {uri}."
+        state()["tasks"][task_id] = task
+        return _json(task_repr(task_id, task), status=202, content_type=INSTALLING_TYPE)
+
+    @requires(ADMIN)
+    async def pending(request):
+        task_id = request.match_info["task_id"]
+        task = state()["tasks"].get(task_id)
+        if task is None:
+            return _upm_error(404, "upm.error.task.not.found", "No such task.")
+        if task["state"] == "pending":
+            task["polls"] += 1
+            if task["polls"] > PENDING_POLLS:
+                if "error" in task:
+                    task["state"] = "failed"
+                else:
+                    task["state"] = "complete"
+                    state()["plugins"][task["key"]] = {"key": task["key"], "name": task["name"],
+                                                       "version": task["version"], "enabled": True,
+                                                       "userInstalled": True}
+        body = task_repr(task_id, task)
+        if task["state"] == "complete":
+            return _json(body, status=303, content_type=COMPLETE_TYPE,
+                         headers={"Location": f"{persona.sandbox.scheme}://localhost:{persona.port}"
+                                  + plugin_link(task["key"])})
+        return _json(body, content_type=body["status"]["contentType"])
+
+    @requires(ADMIN)
+    async def get_plugin(request):
+        plugin = state()["plugins"].get(request.match_info["key"])
+        if plugin is None:
+            return _upm_error(404, "upm.plugin.not.found", "Plugin not found.")
+        return _json(plugin_repr(plugin), content_type=PLUGIN_TYPE)
+
+    @requires(ADMIN)
+    async def delete_plugin(request):
+        key = request.match_info["key"]
+        plugin = state()["plugins"].get(key)
+        if plugin is None:
+            return _upm_error(404, "upm.plugin.not.found", "Plugin not found.")
+        if not plugin.get("userInstalled"):
+            return _upm_error(403, "upm.pluginUninstall.error.system.plugin", "System apps cannot be uninstalled.")
+        del state()["plugins"][key]
+        return web.Response(status=204)
+
+    return [
+        web.get(persona.path("/rest/plugins/1.0/"), installed),
+        web.post(persona.path("/rest/plugins/1.0/"), install),
+        web.get(persona.path("/rest/plugins/1.0/pending/{task_id}"), pending),
+        web.get(persona.path("/rest/plugins/1.0/{key}-key"), get_plugin),
+        web.delete(persona.path("/rest/plugins/1.0/{key}-key"), delete_plugin),
+    ]
