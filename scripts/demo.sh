@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The main job on the built-in sandbox, from a fresh machine: set up, start the sandbox (Jira 11.3,
 # Confluence 10.2 under /confluence, an old Jira 10.2, and the cloud APIs, over HTTPS on loopback), then
-# gather dc_info for every DC persona; the old Jira is stopped by the cloud connector version gate.
+#   1. gather dc_info for every DC persona: the old Jira is stopped by the cloud connector version gate;
+#   2. connect Jira and Confluence to the cloud organization with playbooks/connect_data_center.yml;
+#   3. run it again: it must report zero changes.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -42,3 +44,14 @@ if [ "$status" -ne 2 ]; then
   exit 1
 fi
 echo "demo: as expected, jira and confluence can host a cloud connector and jira-old (10.2.0) was stopped by the gate"
+
+export DCOPS_SANDBOX_ENV="$SANDBOX_DIR/sandbox.json"
+echo "demo: connect_data_center.yml, first run"
+ansible-playbook -i playbooks/demo/inventory.yml playbooks/connect_data_center.yml
+echo "demo: connect_data_center.yml, second run (must change nothing)"
+ansible-playbook -i playbooks/demo/inventory.yml playbooks/connect_data_center.yml | tee "$SANDBOX_DIR/rerun.log"
+if grep -E "changed=[1-9]" "$SANDBOX_DIR/rerun.log" > /dev/null; then
+  echo "demo: the rerun changed something; it must not" >&2
+  exit 1
+fi
+echo "demo: rerun made zero changes"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import ssl
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +21,8 @@ class SandboxHandle:
         self.env = env
         self.ca_path = env["ca_path"]
         self.personas = env["personas"]
-        self._admin = httpx.Client(verify=self.ca_path or False, timeout=10)
+        verify = ssl.create_default_context(cafile=self.ca_path) if self.ca_path else False
+        self._admin = httpx.Client(verify=verify, timeout=10)
 
     def persona(self, name):
         return self.personas[name]
