@@ -1,0 +1,319 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, dcops engineers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: migration_preflight
+short_description: Find the user and group problems a migration of Data Center instances to one cloud org will cause
+version_added: 0.1.0
+description:
+  - Reads the users and groups of Jira and Confluence Data Center instances, from their REST APIs or from CSV
+    exports, and reports what migrating them into one Atlassian Cloud organization will do.
+  - Cloud accounts are identified by email. The module reports users with a missing or invalid email (they get no
+    account), emails shared by several users (they become one account) and users present in several instances
+    (matched by email, they are merged into one account).
+  - Groups live in one place in cloud. A group name present in several instances with different members becomes one
+    group, so members of each instance's group gain the access the group grants in the other instances (for example
+    Jira's C(admins) members become Confluence C(admins) too). The module lists every such group with the users who
+    gain access through the merge.
+  - Returns the findings and writes a human report as Markdown (O(report_markdown)) and as a self-contained HTML page
+    (O(report_html)). A report file is written only when its content changes; the reports carry no timestamp.
+  - O(fail_on) fails the task when findings of the named kinds exist (after writing the reports), so a pipeline can
+    stop on what it cannot accept.
+author:
+  - dcops engineers (@dcops)
+requirements:
+  - httpx >= 0.27 (for instances read through REST)
+extends_documentation_fragment:
+  - dcops.atlassian_cloud.attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - In check mode the reports are not written; RV(reports) says which would be.
+  diff_mode:
+    support: none
+options:
+  instances:
+    description:
+      - The Data Center instances to compare. Each is read from its REST API (O(instances[].url)) or from CSV
+        exports (O(instances[].users_csv)).
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      name:
+        description: A name for the instance in the findings and the report, for example C(jira-prod).
+        type: str
+        required: true
+      product:
+        description: What the instance is.
+        type: str
+        required: true
+        choices: [jira, confluence]
+      url:
+        description:
+          - Base URL of the instance, with the context path (for example C(https://wiki.example.com/confluence)).
+        type: str
+      user:
+        description:
+          - User name for basic authentication. Use an administrator; Confluence shows emails only to administrators,
+            Jira lists group members only to administrators.
+        type: str
+      password:
+        description: Password of O(instances[].user).
+        type: str
+      token:
+        description: Personal access token (bearer), instead of O(instances[].user) and O(instances[].password).
+        type: str
+      validate_certs:
+        description: Whether to verify the server's TLS certificate.
+        type: bool
+        default: true
+      ca_path:
+        description: PEM file of certificate authorities to trust instead of the system store.
+        type: path
+      timeout:
+        description: Read timeout of one HTTP request, in seconds.
+        type: float
+        default: 30
+      retry_max_time:
+        description: Total time in seconds that retries of one call may take.
+        type: float
+        default: 120
+      api_overrides:
+        description:
+          - Replace the path of an operation of the collection's API contract table, keyed by operation name.
+        type: dict
+        default: {}
+      group_limit:
+        description:
+          - Jira only. C(maxResults) of the group picker, the most groups read. A warning says when the instance has
+            more.
+        type: int
+        default: 10000
+      users_csv:
+        description:
+          - A CSV export of the users, on the managed node, instead of O(instances[].url). The header must name a
+            C(username) and an C(email) column and may name C(display_name) and C(active).
+        type: path
+      memberships_csv:
+        description:
+          - With O(instances[].users_csv), a CSV of group memberships with C(group) and C(username) columns, one
+            membership a row.
+        type: path
+  report_markdown:
+    description: Where to write the Markdown report. Not written when omitted.
+    type: path
+  report_html:
+    description: Where to write the self-contained HTML report. Not written when omitted.
+    type: path
+  report_mode:
+    description: File mode of the reports.
+    type: raw
+    default: "0644"
+  fail_on:
+    description:
+      - Fail when findings of these kinds exist. C(invalid_email) is users with a missing or invalid email,
+        C(duplicate_email) is emails shared by several users, C(group_collision) is same-named groups with
+        different members.
+    type: list
+    elements: str
+    choices: [invalid_email, duplicate_email, group_collision]
+    default: []
+notes:
+  - Confluence Data Center has no public list of all users before 8.4; the module reads Confluence users as the
+    members of its groups, so a Confluence user in no group is not checked.
+  - Jira's group member list includes members of nested groups; Confluence's lists direct members.
+  - Reads only the instances; it writes nothing but the report files.
+seealso:
+  - module: dcops.atlassian_cloud.group_flatten
+  - module: dcops.atlassian_cloud.group_sync
+"""
+
+EXAMPLES = r"""
+- name: Compare the Jira and Confluence users and groups before migrating them to one org
+  dcops.atlassian_cloud.migration_preflight:
+    instances:
+      - name: jira
+        product: jira
+        url: https://jira.example.com
+        token: "{{ vault_jira_pat }}"
+      - name: confluence
+        product: confluence
+        url: https://wiki.example.com/confluence
+        user: admin
+        password: "{{ vault_confluence_admin_password }}"
+    report_markdown: /srv/reports/preflight.md
+    report_html: /srv/reports/preflight.html
+    fail_on: [invalid_email, group_collision]
+  delegate_to: localhost
+  register: preflight
+
+- name: Use CSV exports instead of the REST APIs
+  dcops.atlassian_cloud.migration_preflight:
+    instances:
+      - name: jira-legacy
+        product: jira
+        users_csv: exports/jira-users.csv
+        memberships_csv: exports/jira-memberships.csv
+      - name: jira-emea
+        product: jira
+        users_csv: exports/emea-users.csv
+        memberships_csv: exports/emea-memberships.csv
+"""
+
+RETURN = r"""
+summary:
+  description: The instances read (users and groups counted) and the number of findings of each kind.
+  returned: always
+  type: dict
+  sample: {"instances": [{"name": "jira", "product": "jira", "users": 1200, "groups": 40}], "invalid_email": 3,
+           "duplicate_email": 1, "merged_users": 800, "group_collision": 2}
+invalid_email:
+  description: Users with a missing or invalid email.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"instance": "jira", "username": "svc-build", "email": null, "reason": "missing", "active": true}]
+duplicate_email:
+  description: Emails shared by users with different user names; they become one cloud account.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"email": "team@example.com", "users": [{"instance": "jira", "username": "team1"},
+                                                   {"instance": "jira", "username": "team2"}]}]
+merged_users:
+  description: Emails present in several instances; their users are merged into one cloud account.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"email": "alice@example.com", "users": [{"instance": "jira", "username": "alice"},
+                                                    {"instance": "confluence", "username": "alice"}]}]
+group_collision:
+  description:
+    - Group names present in several instances with different members. For each instance, C(gain_access) lists the
+      users (by email) who gain that instance's group access through the merge.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"group": "admins", "merged_members": 3, "users_gaining_access": ["carol@example.com"],
+            "instances": [{"instance": "jira", "group": "admins", "members": 2, "gain_access": ["carol@example.com"]},
+                          {"instance": "confluence", "group": "admins", "members": 1, "gain_access": []}]}]
+reports:
+  description: The report files and which of them were (or in check mode would be) written.
+  returned: always
+  type: dict
+  sample: {"markdown": "/srv/reports/preflight.md", "html": "/srv/reports/preflight.html", "changed": ["html"]}
+"""
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiError
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module import dc_client, fail_api
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._preflight import report, sources
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._preflight.analysis import (
+    FINDING_KINDS,
+    analyze,
+    failures,
+)
+
+INSTANCE_OPTIONS = dict(
+    name=dict(type="str", required=True),
+    product=dict(type="str", required=True, choices=["jira", "confluence"]),
+    url=dict(type="str"),
+    user=dict(type="str"),
+    password=dict(type="str", no_log=True),
+    token=dict(type="str", no_log=True),
+    validate_certs=dict(type="bool", default=True),
+    ca_path=dict(type="path"),
+    timeout=dict(type="float", default=30.0),
+    retry_max_time=dict(type="float", default=120.0),
+    api_overrides=dict(type="dict", default={}),
+    group_limit=dict(type="int", default=10000),
+    users_csv=dict(type="path"),
+    memberships_csv=dict(type="path"),
+)
+
+
+def read_instance(module, spec):
+    if spec["users_csv"]:
+        return sources.read_csv(spec["name"], spec["product"], spec["users_csv"], spec["memberships_csv"])
+    client = dc_client(module, params=spec)
+    try:
+        if spec["product"] == "jira":
+            return sources.read_jira(client, spec["name"], spec["group_limit"])
+        return sources.read_confluence(client, spec["name"])
+    finally:
+        client.close()
+
+
+def write_reports(module, findings):
+    params = module.params
+    result = {"markdown": params["report_markdown"], "html": params["report_html"], "changed": []}
+    for kind, path, render in (("markdown", params["report_markdown"], report.render_markdown),
+                               ("html", params["report_html"], report.render_html)):
+        if not path:
+            continue
+        content = render(findings)
+        written = report.needs_write(path, content)
+        if written and not module.check_mode:
+            if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+                module.fail_json(msg="The directory of %s does not exist" % path)
+            report.write_file(path, content)
+        if not module.check_mode:
+            written = module.set_mode_if_different(path, params["report_mode"], written)
+        if written:
+            result["changed"].append(kind)
+    return result
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            instances=dict(type="list", elements="dict", required=True, options=INSTANCE_OPTIONS,
+                           mutually_exclusive=[("url", "users_csv"), ("token", "password"), ("token", "user")],
+                           required_one_of=[("url", "users_csv")], required_together=[("user", "password")],
+                           required_by={"memberships_csv": "users_csv"}),
+            report_markdown=dict(type="path"),
+            report_html=dict(type="path"),
+            report_mode=dict(type="raw", default="0644"),
+            fail_on=dict(type="list", elements="str", choices=list(FINDING_KINDS), default=[]),
+        ),
+        supports_check_mode=True,
+    )
+    names = [spec["name"] for spec in module.params["instances"]]
+    if len(set(names)) != len(names):
+        module.fail_json(msg="instance names must be unique, got %s" % ", ".join(names))
+    instances = []
+    for spec in module.params["instances"]:
+        try:
+            instances.append(read_instance(module, spec))
+        except ApiError as exc:
+            fail_api(module, exc, msg="Cannot read the users and groups of %s" % spec["name"])
+        except sources.SourceError as exc:
+            module.fail_json(msg=str(exc))
+    for instance in instances:
+        for warning in instance.warnings:
+            module.warn(warning)
+
+    findings = analyze(instances)
+    reports = write_reports(module, findings)
+    result = dict(findings, reports=reports, changed=bool(reports["changed"]))
+    stop = failures(findings, module.params["fail_on"])
+    if stop:
+        module.fail_json(msg="Migration preflight found %s (fail_on: %s); see the report for the details."
+                         % (", ".join("%d %s" % (count, kind) for kind, count in stop),
+                            ", ".join(module.params["fail_on"])), **result)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

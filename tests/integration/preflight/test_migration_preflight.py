@@ -1,0 +1,140 @@
+"""migration_preflight against the sandbox's Jira and Confluence personas over HTTPS, seeded with colliding groups
+and bad emails; the HTML report is opened in headless Chromium and its tables are read from the DOM."""
+
+import os
+import shutil
+import subprocess
+
+import pytest
+from atlassian_sandbox.areas.dc_directory import make_user
+from lxml import html as lxml_html
+
+from ansible_collections.dcops.atlassian_cloud.plugins.modules import migration_preflight
+
+CHROMIUM = "/usr/bin/chromium"
+
+JIRA = {
+    "users": [make_user("alice", "alice@example.com"), make_user("bob", "bob@example.com"),
+              make_user("nomail", ""), make_user("broken", "broken@localhost"),
+              make_user("team1", "team@example.com"), make_user("team2", "TEAM@example.com", active=False),
+              *[make_user(f"dev{i:02d}", f"dev{i:02d}@example.com") for i in range(60)]],
+    "groups": {"admins": ["alice", "bob"], "developers": [f"dev{i:02d}" for i in range(60)],
+               "same-everywhere": ["alice"]},
+}
+CONFLUENCE = {
+    "users": [make_user("alice", "Alice@Example.com"), make_user("carol", "carol@example.com"),
+              make_user("robert", "bob@example.com")],
+    "groups": {"admins": ["alice", "carol"], "same-everywhere": ["alice"], "confluence-users": ["alice", "carol", "robert"]},
+}
+
+
+@pytest.fixture
+def seeded(sandbox):
+    sandbox.seed("jira", "dc_directory", JIRA)
+    sandbox.seed("confluence", "dc_directory", CONFLUENCE)
+    return sandbox
+
+
+def instances(sandbox):
+    return [dict(sandbox.dc_params("jira"), name="jira", product="jira"),
+            dict(sandbox.dc_params("confluence"), name="confluence", product="confluence")]
+
+
+def test_findings_from_rest(seeded, run_module, tmp_path):
+    result = run_module(migration_preflight, {"instances": instances(seeded)})
+    assert result["changed"] is False
+    assert [(u["instance"], u["username"], u["reason"]) for u in result["invalid_email"]] == [
+        ("jira", "broken", "invalid"), ("jira", "nomail", "missing")]
+    assert result["duplicate_email"] == [
+        {"email": "bob@example.com", "users": [{"instance": "jira", "username": "bob"},
+                                               {"instance": "confluence", "username": "robert"}]},
+        {"email": "team@example.com", "users": [{"instance": "jira", "username": "team1"},
+                                                {"instance": "jira", "username": "team2"}]},
+    ]
+    assert [m["email"] for m in result["merged_users"]] == ["alice@example.com", "bob@example.com"]
+    assert len(result["group_collision"]) == 1
+    collision = result["group_collision"][0]
+    assert collision["group"] == "admins"
+    assert collision["users_gaining_access"] == ["bob@example.com", "carol@example.com"]
+    gains = {i["instance"]: i["gain_access"] for i in collision["instances"]}
+    assert gains == {"jira": ["carol@example.com"], "confluence": ["bob@example.com"]}
+    summary = {i["name"]: (i["users"], i["groups"]) for i in result["summary"]["instances"]}
+    assert summary == {"jira": (66, 3), "confluence": (3, 3)}
+    # group member pages of 50 (Jira's cap) were followed
+    pages = [e["query"].get("startAt") for e in seeded.log("jira")
+             if e["path"].endswith("/group/member") and e["query"].get("groupname") == "developers"]
+    assert pages == ["0", "50"]
+
+
+def test_truncated_group_picker_and_missing_confluence_emails_are_warned(seeded, run_module):
+    jira, confluence = instances(seeded)
+    confluence.update(user=seeded.persona("confluence")["non_admin_user"],
+                      password=seeded.persona("confluence")["non_admin_password"])
+    result = run_module(migration_preflight, {"instances": [dict(jira, group_limit=2), confluence]})
+    text = str(result["warnings"])
+    assert "listed 2 of 3 groups" in text
+    assert "emails to administrators only" in text
+    assert {u["instance"] for u in result["invalid_email"]} == {"jira", "confluence"}
+
+
+def test_fail_on_stops_after_writing_the_report(seeded, run_module, tmp_path):
+    markdown = tmp_path / "preflight.md"
+    result = run_module(migration_preflight, {"instances": instances(seeded), "fail_on": ["group_collision"],
+                                              "report_markdown": str(markdown)})
+    assert result["failed"] is True
+    assert "1 group_collision" in result["msg"]
+    assert "| admins |" in markdown.read_text()
+
+
+def test_csv_exports(run_module, tmp_path):
+    users = tmp_path / "users.csv"
+    users.write_text("Username,Email Address,Active\nann,ann@example.com,true\nben,,false\n", encoding="utf-8")
+    members = tmp_path / "members.csv"
+    members.write_text("group,username\nadmins,ann\nadmins,ben\n", encoding="utf-8")
+    other = tmp_path / "other.csv"
+    other.write_text("username,email\nann,ann@example.com\n", encoding="utf-8")
+    other_members = tmp_path / "other-members.csv"
+    other_members.write_text("group,username\nadmins,ann\n", encoding="utf-8")
+    result = run_module(migration_preflight, {"instances": [
+        {"name": "a", "product": "jira", "users_csv": str(users), "memberships_csv": str(members)},
+        {"name": "b", "product": "jira", "users_csv": str(other), "memberships_csv": str(other_members)},
+    ]})
+    assert result["invalid_email"] == [{"instance": "a", "username": "ben", "email": None, "reason": "missing",
+                                        "active": False}]
+    assert result["group_collision"][0]["users_gaining_access"] == ["ben (a, no valid email)"]
+
+
+def test_reports_written_only_when_content_changes(seeded, run_module, tmp_path):
+    args = {"instances": instances(seeded), "report_markdown": str(tmp_path / "r.md"),
+            "report_html": str(tmp_path / "r.html")}
+    first = run_module(migration_preflight, args)
+    assert first["changed"] is True and sorted(first["reports"]["changed"]) == ["html", "markdown"]
+    assert oct(os.stat(tmp_path / "r.html").st_mode & 0o777) == "0o644"
+    assert run_module(migration_preflight, args)["changed"] is False
+    seeded.seed("confluence", "dc_directory", dict(CONFLUENCE, groups=dict(CONFLUENCE["groups"], admins=["alice"])))
+    assert run_module(migration_preflight, args, check_mode=True)["changed"] is True
+    assert "carol" in (tmp_path / "r.md").read_text()  # check mode left the file alone
+
+
+@pytest.mark.skipif(not shutil.which(CHROMIUM), reason="needs Debian's chromium")
+def test_html_report_renders_its_tables_in_headless_chromium(seeded, run_module, tmp_path):
+    page = tmp_path / "report.html"
+    run_module(migration_preflight, {"instances": instances(seeded), "report_html": str(page)})
+    dom = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
+         "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=60, check=True).stdout
+    tree = lxml_html.fromstring(dom)
+
+    def rows(section):
+        return [[cell.text_content() for cell in row.xpath("./td")]
+                for row in tree.xpath(f'//section[@id="{section}"]//table/tbody/tr')]
+
+    assert len(tree.xpath("//table")) == 5
+    assert rows("invalid-email") == [["jira", "broken", "broken@localhost", "invalid", "yes"],
+                                     ["jira", "nomail", "", "missing", "yes"]]
+    assert rows("group-collision")[0][0] == "admins"
+    assert "carol@example.com" in rows("group-collision")[0][3]
+    assert [r[0] for r in rows("duplicate-email")] == ["bob@example.com", "team@example.com"]
+    assert tree.xpath('//span[@data-kind="group_collision"]')[0].text_content() == "1"

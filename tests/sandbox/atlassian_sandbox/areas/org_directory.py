@@ -1,0 +1,331 @@
+"""Atlassian Cloud organization directory: orgs, domains, directories, and the v2 users/groups API.
+
+The shapes follow the Organizations REST API (https://developer.atlassian.com/cloud/admin/organization/rest/):
+v1 list endpoints answer ``{"data": [...], "links": {"self", "next"}}`` with JSON:API style items
+(``{"id", "type", "attributes"}``); v2 search endpoints take ``cursor``/``limit`` in the POST body and answer
+``{"data": [...], "links": {"self", "next"}}``. Groups carry ``counts.users`` and ``externalSynced``; members of
+IdP-synced groups (created through SCIM) cannot be changed through this API, as Atlassian documents.
+
+The directory state is shared with the SCIM area (``areas/scim.py``): one user has an ``accountId`` (the v2 API)
+and a ``scimId`` (the SCIM API); group members are stored as account ids.
+
+``GET /admin/v1/orgs/{orgId}/users`` (managed accounts) is served by ``areas/auth_policies.py``.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+
+from aiohttp import web
+
+from ..auth import ORG, cloud_error, requires
+from ..personas import DIRECTORY_ID, ORG_ID, ORG_NAME
+
+KINDS = {"cloud"}
+AREA = "org_directory"
+V1_PAGE = 20
+V2_DEFAULT_LIMIT = 20
+V2_MAX_LIMIT = 100
+
+
+def make_user(email, name=None, active=True):
+    """A directory user as this area stores it (tests use it to seed large directories)."""
+    return {"accountId": uuid.uuid4().hex[:24], "scimId": str(uuid.uuid4()), "email": email,
+            "name": name or email.split("@")[0].title(), "active": active}
+
+
+def make_group(name, members=(), description="", scim=False, external_id=None):
+    return {"id": str(uuid.uuid4()), "name": name, "description": description, "scim": scim,
+            "externalId": external_id, "members": list(members)}
+
+
+def initial_state(persona):
+    users = [make_user(f"{name}@example.com", name.title()) for name in ("alice", "bob", "carol", "dave", "erin")]
+    admins = make_group("site-admins", [users[0]["accountId"]], "Site administrators")
+    return {
+        "orgs": [{"id": ORG_ID, "name": ORG_NAME}],
+        "domains": [
+            {"id": "d-example-com", "name": "example.com", "claim": {"type": "DNS", "status": "VERIFIED"}},
+            {"id": "d-example-org", "name": "example.org", "claim": {"type": "HTTPS", "status": "PENDING"}},
+        ],
+        "directories": [{"directoryId": DIRECTORY_ID, "name": "Sandbox identity provider directory"}],
+        "users": users,
+        "groups": [admins],
+    }
+
+
+def state(persona):
+    return persona.state[AREA]
+
+
+# -- helpers used by the SCIM area too -------------------------------------------------------------------
+def find_group(persona, group_id):
+    return next((g for g in state(persona)["groups"] if g["id"] == group_id), None)
+
+
+def find_group_by_name(persona, name):
+    folded = name.casefold()
+    return next((g for g in state(persona)["groups"] if g["name"].casefold() == folded), None)
+
+
+def users_by_account(persona):
+    return {u["accountId"]: u for u in state(persona)["users"]}
+
+
+def _cursor_encode(offset):
+    return base64.urlsafe_b64encode(json.dumps({"o": offset}).encode()).decode()
+
+
+def _cursor_decode(cursor):
+    try:
+        return int(json.loads(base64.urlsafe_b64decode(cursor.encode()).decode())["o"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _page(request, items, offset, limit):
+    chunk = items[offset:offset + limit]
+    links = {"self": str(request.url)}
+    if offset + limit < len(items):
+        links["next"] = _cursor_encode(offset + limit)
+    return {"data": chunk, "links": links}
+
+
+def _bad_cursor():
+    return cloud_error(400, "Invalid cursor")
+
+
+def _limit(value):
+    try:
+        limit = int(value) if value is not None else V2_DEFAULT_LIMIT
+    except (TypeError, ValueError):
+        return None
+    return limit if 1 <= limit <= V2_MAX_LIMIT else None
+
+
+def _group_view(persona, group):
+    return {
+        "id": group["id"],
+        "name": group["name"],
+        "description": group.get("description") or "",
+        "directoryId": DIRECTORY_ID,
+        "externalSynced": bool(group.get("scim")),
+        "managedBy": "external" if group.get("scim") else "admins",
+        "counts": {"users": len(group["members"]), "resources": 0},
+        "links": {"self": persona.base_url + f"/admin/v2/orgs/{ORG_ID}/directories/{DIRECTORY_ID}/groups/{group['id']}"},
+    }
+
+
+def _user_view(user):
+    return {"accountId": user["accountId"], "accountType": "atlassian", "name": user["name"],
+            "email": user["email"], "accountStatus": "active" if user["active"] else "inactive",
+            "membershipStatus": "active", "status": "active" if user["active"] else "deactivated"}
+
+
+def routes(persona):
+    def check_org(request):
+        if request.match_info["org_id"] != ORG_ID:
+            return cloud_error(404, "Organization not found")
+        return None
+
+    def check_directory(request):
+        denial = check_org(request)
+        if denial is not None:
+            return denial
+        if request.match_info["directory_id"] not in {d["directoryId"] for d in state(persona)["directories"]}:
+            return cloud_error(404, "Directory not found")
+        return None
+
+    def v1_offset(request):
+        cursor = request.query.get("cursor")
+        return 0 if not cursor else _cursor_decode(cursor)
+
+    @requires(ORG)
+    async def list_orgs(request):
+        offset = v1_offset(request)
+        if offset is None:
+            return _bad_cursor()
+        items = [{"id": o["id"], "type": "orgs", "attributes": {"name": o["name"]},
+                  "links": {"self": persona.base_url + "/admin/v1/orgs/" + o["id"]}} for o in state(persona)["orgs"]]
+        return web.json_response(_page(request, items, offset, V1_PAGE))
+
+    @requires(ORG)
+    async def get_org(request):
+        org = next((o for o in state(persona)["orgs"] if o["id"] == request.match_info["org_id"]), None)
+        if org is None:
+            return cloud_error(404, "Organization not found")
+        return web.json_response({"data": {"id": org["id"], "type": "orgs", "attributes": {"name": org["name"]},
+                                           "links": {"self": persona.base_url + "/admin/v1/orgs/" + org["id"]}}})
+
+    @requires(ORG)
+    async def list_domains(request):
+        denial = check_org(request)
+        if denial is not None:
+            return denial
+        offset = v1_offset(request)
+        if offset is None:
+            return _bad_cursor()
+        items = [{"id": d["id"], "type": "domains", "attributes": {"name": d["name"], "claim": d["claim"]}}
+                 for d in state(persona)["domains"]]
+        return web.json_response(_page(request, items, offset, V1_PAGE))
+
+    @requires(ORG)
+    async def list_directories(request):
+        denial = check_org(request)
+        if denial is not None:
+            return denial
+        offset = v1_offset(request)
+        limit = _limit(request.query.get("limit"))
+        if offset is None or limit is None:
+            return _bad_cursor()
+        return web.json_response(_page(request, list(state(persona)["directories"]), offset, limit))
+
+    async def search_body(request):
+        try:
+            body = await request.json()
+        except ValueError:
+            return None, cloud_error(400, "Request body is not valid JSON")
+        if not isinstance(body, dict):
+            return None, cloud_error(400, "Request body must be an object")
+        offset = _cursor_decode(body["cursor"]) if body.get("cursor") else 0
+        limit = _limit(body.get("limit"))
+        if offset is None or limit is None:
+            return None, cloud_error(400, "Invalid cursor or limit (1 to 100)")
+        body["_offset"], body["_limit"] = offset, limit
+        return body, None
+
+    @requires(ORG)
+    async def search_users(request):
+        denial = check_directory(request)
+        if denial is not None:
+            return denial
+        body, error = await search_body(request)
+        if error is not None:
+            return error
+        if body.get("emails") and body.get("searchTerm"):
+            return cloud_error(400, "emails and searchTerm cannot be used together")
+        users = list(state(persona)["users"])
+        if body.get("emails"):
+            wanted = {e.casefold() for e in body["emails"]}
+            users = [u for u in users if u["email"].casefold() in wanted]
+        if body.get("accountIds"):
+            wanted = set(body["accountIds"])
+            users = [u for u in users if u["accountId"] in wanted]
+        if body.get("groupIds"):
+            members = set()
+            for group_id in body["groupIds"]:
+                group = find_group(persona, group_id)
+                members.update(group["members"] if group else ())
+            users = [u for u in users if u["accountId"] in members]
+        if body.get("searchTerm"):
+            term = body["searchTerm"].casefold()
+            users = [u for u in users if term in u["email"].casefold() or term in u["name"].casefold()]
+        items = [_user_view(u) for u in users]
+        return web.json_response(_page(request, items, body["_offset"], body["_limit"]))
+
+    @requires(ORG)
+    async def search_groups(request):
+        denial = check_directory(request)
+        if denial is not None:
+            return denial
+        body, error = await search_body(request)
+        if error is not None:
+            return error
+        groups = list(state(persona)["groups"])
+        if body.get("groupNames"):
+            wanted = {n.casefold() for n in body["groupNames"]}
+            groups = [g for g in groups if g["name"].casefold() in wanted]
+        if body.get("groupIds"):
+            wanted = set(body["groupIds"])
+            groups = [g for g in groups if g["id"] in wanted]
+        if body.get("searchTerm"):
+            term = body["searchTerm"].casefold()
+            groups = [g for g in groups if term in g["name"].casefold()]
+        groups.sort(key=lambda g: g["name"].casefold())
+        items = [_group_view(persona, g) for g in groups]
+        return web.json_response(_page(request, items, body["_offset"], body["_limit"]))
+
+    @requires(ORG)
+    async def create_group(request):
+        denial = check_directory(request)
+        if denial is not None:
+            return denial
+        try:
+            body = await request.json()
+        except ValueError:
+            return cloud_error(400, "Request body is not valid JSON")
+        name = (body or {}).get("name")
+        if not isinstance(name, str) or not name.strip():
+            return cloud_error(400, "name is required")
+        if find_group_by_name(persona, name) is not None:
+            return cloud_error(409, f"A group named {name} already exists")
+        group = make_group(name, description=body.get("description") or "")
+        state(persona)["groups"].append(group)
+        return web.json_response(_group_view(persona, group), status=201)
+
+    @requires(ORG)
+    async def get_group(request):
+        denial = check_directory(request)
+        if denial is not None:
+            return denial
+        group = find_group(persona, request.match_info["group_id"])
+        if group is None:
+            return cloud_error(404, "Group not found")
+        return web.json_response(_group_view(persona, group))
+
+    def writable_group(request):
+        group = find_group(persona, request.match_info["group_id"])
+        if group is None:
+            return None, cloud_error(404, "Group not found")
+        if group.get("scim"):
+            return None, cloud_error(400, "You can't add or remove members of groups synced from an identity provider")
+        return group, None
+
+    @requires(ORG)
+    async def add_member(request):
+        denial = check_directory(request)
+        if denial is not None:
+            return denial
+        group, error = writable_group(request)
+        if error is not None:
+            return error
+        try:
+            body = await request.json()
+        except ValueError:
+            return cloud_error(400, "Request body is not valid JSON")
+        account_id = (body or {}).get("accountId")
+        if account_id not in users_by_account(persona):
+            return cloud_error(404, "User not found in the directory")
+        if account_id not in group["members"]:
+            group["members"].append(account_id)
+        return web.json_response({}, status=200)
+
+    @requires(ORG)
+    async def remove_member(request):
+        denial = check_directory(request)
+        if denial is not None:
+            return denial
+        group, error = writable_group(request)
+        if error is not None:
+            return error
+        account_id = request.match_info["account_id"]
+        if account_id not in group["members"]:
+            return cloud_error(404, "User is not a member of the group")
+        group["members"].remove(account_id)
+        return web.Response(status=204)
+
+    v2 = "/admin/v2/orgs/{org_id}/directories/{directory_id}"
+    return [
+        web.get("/admin/v1/orgs", list_orgs),
+        web.get("/admin/v1/orgs/{org_id}", get_org),
+        web.get("/admin/v1/orgs/{org_id}/domains", list_domains),
+        web.get("/admin/v2/orgs/{org_id}/directories", list_directories),
+        web.post(v2 + "/users/search", search_users),
+        web.post(v2 + "/groups/search", search_groups),
+        web.post(v2 + "/groups", create_group),
+        web.get(v2 + "/groups/{group_id}", get_group),
+        web.post(v2 + "/groups/{group_id}/memberships", add_member),
+        web.delete(v2 + "/groups/{group_id}/memberships/{account_id}", remove_member),
+    ]
