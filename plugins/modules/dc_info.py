@@ -19,7 +19,7 @@ description:
   - Reports whether the instance can host a cloud connector (Jira 11.3 or later, Confluence 10.2 or later) and,
     with O(require_cloud_connector=true), fails when it cannot.
 author:
-  - dcops engineers
+  - dcops engineers (@dcops)
 requirements:
   - httpx >= 0.27
 extends_documentation_fragment:

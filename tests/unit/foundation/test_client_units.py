@@ -71,3 +71,18 @@ def test_api_contract_page_is_current():
     check = subprocess.run([sys.executable, str(root / "scripts" / "render_api_contract.py"), "--check"],
                            capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
+
+
+def test_action_group_lists_exactly_the_modules_that_document_it():
+    """meta/runtime.yml's group and the modules' ACTIONGROUP_ATLASSIAN fragment must agree, or
+    module_defaults would silently skip a module that claims membership."""
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).resolve().parents[3]
+    runtime = yaml.safe_load((root / "meta" / "runtime.yml").read_text(encoding="utf-8"))
+    grouped = set(runtime["action_groups"]["atlassian"])
+    documented = {path.stem for path in (root / "plugins" / "modules").glob("*.py")
+                  if "attributes.ACTIONGROUP_ATLASSIAN" in path.read_text(encoding="utf-8")}
+    assert grouped == documented
