@@ -1,6 +1,6 @@
 """Benchmark of sync_to_cloud against the sandbox (SCIM): first sync, rerun, and a small change.
 
-Run: .venv/bin/python tests/integration/groups_sync/bench_group_sync.py [users] [groups]
+Run: .venv/bin/python tests/benchmarks/groups_sync/bench_group_sync.py [users] [groups]
 (not collected by pytest; figures go to docs/performance.md).
 """
 
