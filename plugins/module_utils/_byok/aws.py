@@ -123,8 +123,9 @@ class AwsClients:
 
 def error_code(exc):
     """The AWS error code of a ClientError ('' for other errors)."""
-    response = getattr(exc, "response", None) or {}
-    return response.get("Error", {}).get("Code", "")
+    if not isinstance(exc, ClientError):
+        return ""
+    return (exc.response or {}).get("Error", {}).get("Code", "")
 
 
 def error_message(exc):
