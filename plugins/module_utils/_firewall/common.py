@@ -19,7 +19,7 @@ import re
 import socket
 import tempfile
 
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,19}$")
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,14}$")
 # RFC 1123 host names: labels of letters, digits and inner hyphens.
 HOSTNAME_PATTERN = re.compile(r"^(?=.{1,253}\.?$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\.?)+$")
 MARKER_PREFIX = "dcops.egress_rule:"
@@ -35,8 +35,8 @@ class RuleSet(object):
     def __init__(self, name, networks, port=443, protocol="tcp"):
         if not NAME_PATTERN.match(name or ""):
             raise FirewallError(
-                "name %r is not valid: use 1 to 20 letters, digits, '-' or '_', starting with a letter or digit "
-                "(the name becomes part of chain, set and policy names)" % (name,)
+                "name %r is not valid: use 1 to 15 letters, digits, '-' or '_', starting with a letter or digit "
+                "(the name becomes part of chain, set and policy names; firewalld allows 18 characters for a policy name)" % (name,)
             )
         if not 1 <= int(port) <= 65535:
             raise FirewallError("port %s is out of range 1-65535" % port)
@@ -142,8 +142,9 @@ class CommandRunner(object):
         self._run_command = run_command
 
     def run(self, args, data=None, ok_rcs=(0,)):
+        """Run `args`; fail unless the exit code is in `ok_rcs` (None accepts any)."""
         rc, out, err = self._run_command(args, data=data, check_rc=False)
-        if rc not in ok_rcs:
+        if ok_rcs is not None and rc not in ok_rcs:
             raise FirewallError(
                 "%s failed with exit code %s: %s" % (" ".join(args), rc, (err or out).strip())
             )

@@ -165,6 +165,9 @@ def merge_rules_file(content, chain, desired):
     new_body = declarations + [line for line in owned if line.startswith(":")] + \
         [line for line in owned if not line.startswith(":")] + rest
     lines = lines[:start + 1] + new_body + lines[end:]
+    if [line.strip() for line in lines if line.strip()] == ["*filter", "COMMIT"]:
+        # Only the section the module once created is left: the file was the module's alone.
+        return None
     return "\n".join(lines) + "\n"
 
 

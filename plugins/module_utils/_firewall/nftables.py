@@ -103,8 +103,9 @@ class Ruleset(object):
 class NftablesBackend(object):
     name = "nftables"
 
-    def __init__(self, runner, ident, table=None, persist=True, persist_path=None):
+    def __init__(self, runner, ident, table=None, persist=True, persist_path=None, removing=False):
         self.runner = runner
+        self.removing = removing
         self.ident = ident
         self.requested_table = _parse_table(table) if table else None
         self.persist = persist
@@ -134,6 +135,9 @@ class NftablesBackend(object):
             dropping = [t for t in dropping if t[0] in FAMILY_VERSIONS]
             if existing:
                 self._table = existing[0]
+            elif self.removing:
+                # Nothing of the rule set exists anywhere: the own table (absent too) makes removal a no-op.
+                self._table = own_table(self.ident)
             elif len(dropping) > 1:
                 raise FirewallError(
                     "several tables drop output traffic (%s); set nftables_table to the one the rule set belongs in"
@@ -204,8 +208,8 @@ class NftablesBackend(object):
         if self.owns_table():
             lines.append("chain output: type filter hook output priority filter; policy accept")
         for version in versions:
-            lines.append("set %s: %s" % (set_name(ruleset, version),
-                                        " ".join(str(n) for n in ruleset.networks_of(version))))
+            elements = " ".join(str(n) for n in ruleset.networks_of(version))
+            lines.append("set %s: %s" % (set_name(ruleset, version), elements))
         lines.extend(sorted("chain %s: %s" % (chain, self._accept_rule(ruleset, v)) for v in versions))
         lines.append("chain %s: jump %s" % (self.hook_chain(), chain))
         return lines

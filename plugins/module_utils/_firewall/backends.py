@@ -1,0 +1,68 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, dcops engineers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Choosing a backend and building the plan every backend shares.
+
+`auto` order and why: a running firewalld or an active ufw owns the ruleset and rewrites it on its
+next reload, so rules must go through it; otherwise nftables when `nft` is installed (the native
+interface of current kernels); otherwise iptables.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._firewall import firewalld, ufw
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._firewall.common import FirewallError, Plan
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._firewall.iptables import IptablesBackend
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._firewall.nftables import NftablesBackend
+
+BACKENDS = ("nftables", "iptables", "firewalld", "ufw")
+COMMANDS = {"nftables": "nft", "iptables": "iptables", "firewalld": "firewall-cmd", "ufw": "ufw"}
+
+
+def choose_backend(runner, which):
+    """The backend `auto` stands for on this node, and whether firewalld's daemon runs (None: not asked).
+
+    `which(command)` says whether a command exists.
+    """
+    if which("firewall-cmd") and firewalld.daemon_running(runner):
+        return "firewalld", True
+    if which("ufw") and ufw.is_active(runner):
+        return "ufw", None
+    if which("nft"):
+        return "nftables", None
+    if which("iptables"):
+        return "iptables", None
+    raise FirewallError("backend=auto found no firewall tool: install nftables or iptables (or firewalld / ufw)")
+
+
+def make_backend(kind, runner, ruleset_ident, marker, params, firewalld_running=None):
+    if kind == "nftables":
+        return NftablesBackend(runner, ruleset_ident, table=params.get("nftables_table"),
+                               persist=params.get("persist", True), persist_path=params.get("persist_path"),
+                               removing=params.get("state") == "absent")
+    if kind == "iptables":
+        return IptablesBackend(runner, ruleset_ident, persist=params.get("persist", True),
+                               persist_path=params.get("persist_path"))
+    if kind == "firewalld":
+        return firewalld.FirewalldBackend(runner, ruleset_ident, online=firewalld_running,
+                                          priority=params.get("firewalld_priority", firewalld.DEFAULT_PRIORITY))
+    if kind == "ufw":
+        return ufw.UfwBackend(runner, ruleset_ident, marker)
+    raise FirewallError("unknown backend %r; expected one of %s" % (kind, ", ".join(BACKENDS)))
+
+
+def plan(backend, ruleset, ip_version):
+    """What the live objects and owned files are, and what they will be. `ruleset` None means absent."""
+    before = backend.read()
+    after = backend.render(ruleset, ip_version)
+    return Plan(backend, before, after, backend.file_changes(ruleset, ip_version))
+
+
+def apply(backend, the_plan, ruleset, ip_version):
+    if the_plan.rules_changed:
+        backend.apply(ruleset, ip_version)
+    for change in the_plan.files:
+        change.write()

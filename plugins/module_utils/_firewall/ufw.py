@@ -1,0 +1,75 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, dcops engineers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""ufw backend: one `allow out` rule per destination network, each tagged with the rule set's comment.
+
+The rules are read back from `ufw show added`, so a second run with the same destinations runs no
+ufw command and reports no change. Only rules carrying the rule set's comment are ever deleted. ufw
+keeps added rules in its own files (`/etc/ufw/user.rules`, `user6.rules`), so they always persist,
+and rules added while ufw is inactive take effect when it is enabled.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import shlex
+
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._firewall.common import compact
+
+
+def is_active(runner):
+    rc, out, _err = runner.run(["ufw", "status"], ok_rcs=(0, 1))
+    return rc == 0 and "Status: active" in out
+
+
+def rule_words(network, protocol, port, marker):
+    """A rule as `ufw show added` prints it (minus the leading `ufw`)."""
+    return ["allow", "out", "to", compact(network), "port", str(port), "proto", protocol, "comment", marker]
+
+
+class UfwBackend(object):
+    name = "ufw"
+
+    def __init__(self, runner, ident, marker):
+        self.runner = runner
+        self.ident = ident
+        self.marker = marker
+        self.warnings = []
+
+    def describe(self):
+        return "ufw rules commented %s" % self.marker
+
+    def read(self):
+        _rc, out, _err = self.runner.run(["ufw", "show", "added"])
+        lines = []
+        for line in out.splitlines():
+            if not line.startswith("ufw "):
+                continue
+            words = shlex.split(line)[1:]
+            if len(words) >= 2 and words[-2] == "comment" and words[-1] == self.marker:
+                lines.append(" ".join(shlex.quote(w) for w in words))
+        return sorted(lines)
+
+    def render(self, ruleset, ip_version):
+        if ruleset is None:
+            return []
+        versions = {"ipv4": (4,), "ipv6": (6,), "both": (4, 6)}[ip_version]
+        return sorted(" ".join(shlex.quote(w) for w in rule_words(net, ruleset.protocol, ruleset.port, self.marker))
+                      for net in ruleset.networks if net.version in versions)
+
+    def apply(self, ruleset, ip_version):
+        current = self.read()
+        desired = self.render(ruleset, ip_version)
+        for line in current:
+            if line not in desired:
+                words = shlex.split(line)
+                # `ufw delete` matches the rule without its comment.
+                self.runner.run(["ufw", "delete"] + words[:-2])
+        for line in desired:
+            if line not in current:
+                self.runner.run(["ufw"] + shlex.split(line))
+
+    def file_changes(self, ruleset, ip_version):
+        return []
