@@ -8,7 +8,7 @@ import ssl
 
 import httpx
 import pytest
-from ansible.module_utils.testing import patch_module_args
+from helpers import run_module_in_process
 
 from ansible_collections.dcops.atlassian_cloud.plugins.modules import dc_allowlist
 
@@ -20,11 +20,7 @@ def run(capsys):
     """Run dc_allowlist with `params`; returns its JSON result (failed ones included)."""
 
     def runner(params, check=False, diff=False):
-        args = dict(params, _ansible_check_mode=check, _ansible_diff=diff)
-        with patch_module_args(args):
-            with pytest.raises(SystemExit):
-                dc_allowlist.main()
-        return json.loads(capsys.readouterr().out)
+        return run_module_in_process(dc_allowlist, params, capsys, check_mode=check, diff=diff)[1]
 
     return runner
 

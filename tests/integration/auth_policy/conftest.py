@@ -1,11 +1,10 @@
 """Run the auth policy modules in-process against the sandbox (real HTTPS, the module's own client)."""
 
 import importlib
-import json
 
 import pytest
-from ansible.module_utils.common import warnings as module_warnings
-from ansible.module_utils.testing import patch_module_args
+
+from helpers import run_module_in_process
 
 MODULES = "ansible_collections.dcops.atlassian_cloud.plugins.modules."
 
@@ -19,16 +18,7 @@ class ModuleRunner:
         """Run module `_module` with the sandbox's cloud connection; returns its JSON result."""
         module = importlib.import_module(MODULES + _module)
         params = self.sandbox.cloud_params(**args)
-        if check_mode:
-            params["_ansible_check_mode"] = True
-        if diff:
-            params["_ansible_diff"] = True
-        self.capsys.readouterr()
-        # warnings are process-global in a module; each in-process run starts with none, as a real run does
-        module_warnings._global_warnings.clear()
-        with patch_module_args(params), pytest.raises(SystemExit):
-            module.main()
-        result = json.loads(self.capsys.readouterr().out)
+        result = run_module_in_process(module, params, self.capsys, check_mode=check_mode, diff=diff)[1]
         result["warnings"] = [w["event"]["msg"] if isinstance(w, dict) else w for w in result.get("warnings", [])]
         return result
 

@@ -1,12 +1,12 @@
 """Run the connector and UPM modules in-process against the sandbox (real HTTPS, the modules' own client)."""
 
 import importlib
-import json
 import ssl
 
 import httpx
 import pytest
-from ansible.module_utils.testing import patch_module_args
+
+from helpers import run_module_in_process
 
 MODULES = "ansible_collections.dcops.atlassian_cloud.plugins.modules."
 
@@ -23,12 +23,7 @@ class ModuleRunner:
             params = self.sandbox.cloud_params(**args)
         else:
             params = self.sandbox.dc_params(_connection, **args)
-        params.update(_ansible_check_mode=check_mode, _ansible_diff=diff, _ansible_no_log=no_log)
-        self.capsys.readouterr()
-        with patch_module_args(params), pytest.raises(SystemExit) as exited:
-            module.main()
-        out = self.capsys.readouterr().out
-        return exited.value.code or 0, json.loads(out), out
+        return run_module_in_process(module, params, self.capsys, check_mode=check_mode, diff=diff, no_log=no_log)
 
 
 class CloudAdmin:
