@@ -19,7 +19,7 @@ import ssl
 
 try:
     import ldap3
-    from ldap3.core.exceptions import LDAPException, LDAPInvalidDnError
+    from ldap3.core.exceptions import LDAPAdminLimitExceededResult, LDAPException, LDAPInvalidDnError
     from ldap3.utils.dn import parse_dn
     HAS_LDAP3 = True
 except ImportError:
@@ -30,6 +30,9 @@ except ImportError:
 
     class LDAPInvalidDnError(LDAPException):
         """Stand-in so `except LDAPInvalidDnError` stays valid when ldap3 is missing."""
+
+    class LDAPAdminLimitExceededResult(LDAPException):
+        """Stand-in so `except LDAPAdminLimitExceededResult` stays valid when ldap3 is missing."""
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups.flatten import NestedGroups
 
@@ -129,6 +132,9 @@ def read_ldap(settings, connection=None):
                                     (settings.username_attribute, settings.email_attribute), settings.page_size))
         finally:
             connection.unbind()
+    except LDAPAdminLimitExceededResult as exc:
+        raise LdapSourceError("cannot read groups and users from %s: %s; the server allows fewer entries per page "
+                              "than page_size=%d, lower ldap.page_size" % (settings.server_uri, exc, settings.page_size))
     except LDAPException as exc:
         raise LdapSourceError("cannot read groups and users from %s: %s" % (settings.server_uri, exc))
 

@@ -1,0 +1,443 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, dcops engineers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: group_flatten
+short_description: Flatten nested groups into every group's effective members for Atlassian Cloud
+version_added: 0.1.0
+description:
+  - Atlassian Cloud does not support nested groups. Synced without flattening, every group arrives at one level
+    and users lose the memberships they only inherited through a nested group.
+  - This module reads a nested group structure from O(source) and computes every group's effective members; a
+    member of a nested group becomes a direct member of each ancestor group.
+  - Returns the flat structure, the memberships that would be lost without flattening (per group and per user),
+    the cycles found (with a concrete path), depth statistics, and the groups Google Workspace users must select
+    individually in the Atlassian sync settings.
+  - Reads only; it never writes to the source.
+author:
+  - dcops engineers (@dcops)
+requirements:
+  - ldap3 >= 2.9 (for O(source=ldap))
+  - PyYAML (for O(source=yaml) with O(yaml_file))
+  - httpx >= 0.27 (for O(source=crowd))
+extends_documentation_fragment:
+  - dcops.atlassian_cloud.attributes
+  - dcops.atlassian_cloud.attributes.INFO_MODULE
+options:
+  source:
+    description:
+      - Where the nested group structure comes from.
+      - C(yaml) reads O(yaml_file) or O(yaml_data).
+      - C(ldap) reads an LDAP directory with paged searches (O(ldap)).
+      - C(crowd) reads Crowd's REST API for nested groups (O(crowd)).
+    type: str
+    required: true
+    choices: [yaml, ldap, crowd]
+  yaml_file:
+    description:
+      - A YAML file on the managed node with a C(groups) mapping (group name to C(users) and nested C(groups)
+        lists) and an optional C(users) mapping (user name to attributes such as C(email)).
+      - Mutually exclusive with O(yaml_data).
+    type: path
+  yaml_data:
+    description:
+      - The same structure as O(yaml_file), inline.
+    type: dict
+  ldap:
+    description:
+      - How to read an LDAP directory. Groups are C(groupOfNames) and Active Directory C(group) objects (their
+        C(member) attribute) and C(groupOfUniqueNames) (C(uniqueMember)).
+      - A member DN is a nested group when it names a group the group search returned, a user when it names an
+        entry the user search returned, and is reported in RV(unresolved_members) otherwise.
+    type: dict
+    suboptions:
+      server_uri:
+        description: C(ldap://host:port) or C(ldaps://host:port).
+        type: str
+        required: true
+      base_dn:
+        description: Search base for groups and users, unless O(ldap.group_base_dn) or O(ldap.user_base_dn) narrow it.
+        type: str
+        required: true
+      group_base_dn:
+        description: Search base for groups.
+        type: str
+      user_base_dn:
+        description: Search base for users.
+        type: str
+      bind_dn:
+        description: DN to bind as; anonymous bind when omitted.
+        type: str
+      bind_password:
+        description: Password of O(ldap.bind_dn).
+        type: str
+      group_filter:
+        description: LDAP filter selecting the groups.
+        type: str
+        default: (|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)(objectClass=group))
+      user_filter:
+        description: LDAP filter selecting the users.
+        type: str
+        default: (|(objectClass=inetOrgPerson)(objectClass=person)(objectClass=user))
+      group_name_attribute:
+        description: Attribute holding a group's name (the cloud group name).
+        type: str
+        default: cn
+      username_attribute:
+        description: Attribute holding a user's name; C(uid) for OpenLDAP, C(sAMAccountName) for Active Directory.
+        type: str
+        default: uid
+      email_attribute:
+        description: Attribute holding a user's email (cloud accounts are identified by email).
+        type: str
+        default: mail
+      page_size:
+        description: Entries per page of the paged searches (RFC 2696).
+        type: int
+        default: 500
+      start_tls:
+        description: Upgrade an C(ldap://) connection with StartTLS before binding.
+        type: bool
+        default: false
+      validate_certs:
+        description: Verify the server certificate for C(ldaps://) and StartTLS.
+        type: bool
+        default: true
+      ca_path:
+        description: CA bundle to verify the server certificate with.
+        type: path
+      timeout:
+        description: Connect and receive timeout in seconds.
+        type: int
+        default: 30
+  crowd:
+    description:
+      - How to read Crowd. Authenticates as a Crowd application (application name and password, HTTP basic
+        authentication) and reads C(/rest/usermanagement/1/search), C(group/child-group/direct) and
+        C(group/user/direct) for every group.
+    type: dict
+    suboptions:
+      url:
+        description: Crowd base URL, for example C(https://crowd.example.com/crowd).
+        type: str
+        required: true
+      application_name:
+        description: Name of the Crowd application the module authenticates as.
+        type: str
+        required: true
+      application_password:
+        description: Password of the Crowd application.
+        type: str
+        required: true
+      validate_certs:
+        description: Verify the server certificate.
+        type: bool
+        default: true
+      ca_path:
+        description: CA bundle to verify the server certificate with.
+        type: path
+      page_size:
+        description: Results per request (Crowd's C(max-results)).
+        type: int
+        default: 1000
+      timeout:
+        description: Request timeout in seconds.
+        type: int
+        default: 30
+  on_cycle:
+    description:
+      - What to do when nested groups form a cycle (A nests B, B nests A).
+      - C(fail) fails naming every cycle's path.
+      - C(merge) treats the groups of a cycle as equivalent, each gets the union of the cycle's members.
+    type: str
+    default: fail
+    choices: [fail, merge]
+  google_workspace_selected:
+    description:
+      - The groups currently selected for sync in the Google Workspace integration. Google Workspace syncs only the
+        selected groups, each flattened; a group left out loses its members in cloud.
+      - When given, RV(google_workspace.missing_from_selection) lists the parent and nested groups related to the
+        selection that are not selected.
+    type: list
+    elements: str
+  report:
+    description:
+      - Which member lists to return. The counts, cycles and depth are always returned; for a large directory leave
+        out the lists you do not need to keep the result small.
+    type: list
+    elements: str
+    choices: [flat, lost_by_group, lost_by_user, users]
+    default: [flat, lost_by_group, lost_by_user, users]
+notes:
+  - A group that lists itself as a member is ignored (OpenLDAP's C(groupOfNames) requires a member, and empty groups
+    often name themselves); a nested group that is referenced but not defined is an empty group.
+  - Active Directory returns at most 1500 values of C(member) per read (ranged retrieval); groups larger than that
+    are not read completely by this module.
+seealso:
+  - plugin: dcops.atlassian_cloud.flatten_groups
+    plugin_type: filter
+"""
+
+EXAMPLES = r"""
+- name: Flatten the nested groups of an OpenLDAP directory
+  dcops.atlassian_cloud.group_flatten:
+    source: ldap
+    ldap:
+      server_uri: ldaps://ldap.example.com
+      base_dn: dc=example,dc=com
+      bind_dn: cn=reader,dc=example,dc=com
+      bind_password: "{{ vault_ldap_reader_password }}"
+  register: flattened
+
+- name: Flatten Active Directory groups, merging cycles
+  dcops.atlassian_cloud.group_flatten:
+    source: ldap
+    on_cycle: merge
+    ldap:
+      server_uri: ldaps://dc1.corp.example.com
+      base_dn: dc=corp,dc=example,dc=com
+      bind_dn: CN=svc-reader,OU=Service,DC=corp,DC=example,DC=com
+      bind_password: "{{ vault_ad_password }}"
+      user_filter: (&(objectClass=user)(!(objectClass=computer)))
+      username_attribute: sAMAccountName
+      email_attribute: mail
+
+- name: Flatten a structure kept in a YAML file and report only what would be lost
+  dcops.atlassian_cloud.group_flatten:
+    source: yaml
+    yaml_file: /etc/atlassian/groups.yml
+    report: [lost_by_user]
+
+- name: Check a Google Workspace sync selection
+  dcops.atlassian_cloud.group_flatten:
+    source: yaml
+    yaml_data:
+      groups:
+        Atlassian: {groups: [Design, Engineering, Grads]}
+        Design: {users: [alice]}
+        Engineering: {users: [bob]}
+        Grads: {users: [carol]}
+    google_workspace_selected: [Design]
+  register: gws
+
+- name: Read nested groups from Crowd
+  dcops.atlassian_cloud.group_flatten:
+    source: crowd
+    crowd:
+      url: https://crowd.example.com/crowd
+      application_name: cloud-migration
+      application_password: "{{ vault_crowd_app_password }}"
+"""
+
+RETURN = r"""
+flat:
+  description: Every group's effective members (direct and inherited), sorted. What the cloud group must contain.
+  returned: success and C(flat) in O(report)
+  type: dict
+  sample: {"Atlassian": ["alice", "bob", "carol"], "Design": ["alice"]}
+users:
+  description: The attributes the source holds for each user (C(email), and C(dn) for LDAP).
+  returned: success and C(users) in O(report)
+  type: dict
+  sample: {"alice": {"dn": "uid=alice,ou=people,dc=example,dc=com", "email": "alice@example.com"}}
+lost_memberships:
+  description: The memberships a plain sync (without flattening) would lose.
+  returned: success
+  type: dict
+  contains:
+    by_group:
+      description: Per group, the members it only has through nested groups.
+      returned: C(lost_by_group) in O(report)
+      type: dict
+      sample: {"Atlassian": ["alice", "bob", "carol"]}
+    by_user:
+      description: Per user, the groups the user only belongs to through nested groups.
+      returned: C(lost_by_user) in O(report)
+      type: dict
+      sample: {"alice": ["Atlassian"]}
+cycles:
+  description: The cycles found (only with O(on_cycle=merge); C(fail) fails with the same paths in the message).
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    path:
+      description: A concrete cycle, starting and ending at the same group.
+      type: list
+      elements: str
+      returned: always
+      sample: ["A", "B", "C", "A"]
+    groups:
+      description: All groups of the cycle (they get the same members).
+      type: list
+      elements: str
+      returned: always
+      sample: ["A", "B", "C"]
+depth:
+  description: Nesting depth statistics. A group's depth is the longest chain of nested groups below it.
+  returned: success
+  type: dict
+  sample: {"max": 2, "histogram": {"0": 3, "1": 1, "2": 1}, "top_level_groups": 1, "deepest_groups": ["Atlassian"]}
+summary:
+  description: Counts of groups, users, direct, effective and inherited memberships and nesting links.
+  returned: success
+  type: dict
+  sample: {"groups": 4, "users": 3, "direct_memberships": 3, "effective_memberships": 6,
+           "inherited_memberships": 3, "nesting_links": 3}
+google_workspace:
+  description:
+    - What Google Workspace's sync needs. It syncs only selected groups, so every parent and nested group must be
+      selected individually.
+  returned: success
+  type: dict
+  contains:
+    parent_groups:
+      description: Groups with nested groups; unselected, their inherited members are lost.
+      type: list
+      elements: str
+      returned: always
+    nested_groups:
+      description: Groups nested in another group.
+      type: list
+      elements: str
+      returned: always
+    missing_from_selection:
+      description: Ancestors and nested groups of the O(google_workspace_selected) groups that are not selected.
+      type: list
+      elements: str
+      returned: when O(google_workspace_selected) is given
+    unknown_selected_groups:
+      description: Selected groups the source does not have.
+      type: list
+      elements: str
+      returned: when O(google_workspace_selected) is given
+unresolved_members:
+  description: Member references the source could not resolve to a user or a group (for example a DN outside the
+    search bases). They are left out of the flat structure.
+  returned: success
+  type: list
+  elements: dict
+  sample: [{"group": "Design", "member": "uid=gone,ou=people,dc=example,dc=com"}]
+"""
+
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups.flatten import (
+    ON_CYCLE_CHOICES,
+    CycleError,
+    flatten,
+)
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups import source_crowd, source_ldap, source_yaml
+
+REPORT_CHOICES = ["flat", "lost_by_group", "lost_by_user", "users"]
+
+LDAP_OPTIONS = dict(
+    server_uri=dict(type="str", required=True),
+    base_dn=dict(type="str", required=True),
+    group_base_dn=dict(type="str"),
+    user_base_dn=dict(type="str"),
+    bind_dn=dict(type="str"),
+    bind_password=dict(type="str", no_log=True),
+    group_filter=dict(type="str", default=source_ldap.DEFAULT_GROUP_FILTER),
+    user_filter=dict(type="str", default=source_ldap.DEFAULT_USER_FILTER),
+    group_name_attribute=dict(type="str", default="cn"),
+    username_attribute=dict(type="str", default="uid"),
+    email_attribute=dict(type="str", default="mail"),
+    page_size=dict(type="int", default=500),
+    start_tls=dict(type="bool", default=False),
+    validate_certs=dict(type="bool", default=True),
+    ca_path=dict(type="path"),
+    timeout=dict(type="int", default=30),
+)
+
+CROWD_OPTIONS = dict(
+    url=dict(type="str", required=True),
+    application_name=dict(type="str", required=True),
+    application_password=dict(type="str", required=True, no_log=True),
+    validate_certs=dict(type="bool", default=True),
+    ca_path=dict(type="path"),
+    page_size=dict(type="int", default=1000),
+    timeout=dict(type="int", default=30),
+)
+
+
+def read_source(module):
+    """The NestedGroups of the configured source; fails the module on a user or source error."""
+    params = module.params
+    source = params["source"]
+    try:
+        if source == "yaml":
+            if params["yaml_data"] is not None:
+                return source_yaml.read_yaml_data(params["yaml_data"])
+            if not source_yaml.HAS_YAML:
+                module.fail_json(msg=missing_required_lib("PyYAML"))
+            return source_yaml.read_yaml_file(params["yaml_file"])
+        if source == "ldap":
+            if not source_ldap.HAS_LDAP3:
+                module.fail_json(msg=missing_required_lib("ldap3"))
+            return source_ldap.read_ldap(source_ldap.LdapSettings(**params["ldap"]))
+        if not source_crowd.HAS_HTTPX:
+            module.fail_json(msg=missing_required_lib("httpx"))
+        return source_crowd.read_crowd(source_crowd.CrowdSettings(**params["crowd"]))
+    except (OSError, ValueError) as exc:
+        module.fail_json(msg="Cannot read the %s source: %s" % (source, exc))
+    except (source_ldap.LdapSourceError, source_crowd.CrowdSourceError) as exc:
+        module.fail_json(msg=str(exc))
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            source=dict(type="str", required=True, choices=["yaml", "ldap", "crowd"]),
+            yaml_file=dict(type="path"),
+            yaml_data=dict(type="dict"),
+            ldap=dict(type="dict", options=LDAP_OPTIONS),
+            crowd=dict(type="dict", options=CROWD_OPTIONS),
+            on_cycle=dict(type="str", default="fail", choices=list(ON_CYCLE_CHOICES)),
+            google_workspace_selected=dict(type="list", elements="str"),
+            report=dict(type="list", elements="str", choices=REPORT_CHOICES, default=REPORT_CHOICES),
+        ),
+        mutually_exclusive=[("yaml_file", "yaml_data")],
+        required_if=[
+            ("source", "yaml", ("yaml_file", "yaml_data"), True),
+            ("source", "ldap", ("ldap",)),
+            ("source", "crowd", ("crowd",)),
+        ],
+        supports_check_mode=True,
+    )
+    structure = read_source(module)
+    try:
+        result = flatten(structure, on_cycle=module.params["on_cycle"])
+    except CycleError as exc:
+        module.fail_json(msg=str(exc), cycles=exc.cycles)
+
+    report = set(module.params["report"])
+    output = dict(
+        changed=False,
+        summary=result.counts(),
+        cycles=result.cycles,
+        depth=dict(result.depth(), histogram=dict((str(k), v) for k, v in result.depth()["histogram"].items())),
+        google_workspace=result.google_workspace(module.params["google_workspace_selected"]),
+        unresolved_members=result.unresolved,
+        lost_memberships={},
+    )
+    if "flat" in report:
+        output["flat"] = result.flat()
+    if "users" in report:
+        output["users"] = result.users
+    if "lost_by_group" in report:
+        output["lost_memberships"]["by_group"] = result.lost_by_group()
+    if "lost_by_user" in report:
+        output["lost_memberships"]["by_user"] = result.lost_by_user()
+    module.exit_json(**output)
+
+
+if __name__ == "__main__":
+    main()
