@@ -19,8 +19,6 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups.flat
 
 __all__ = ["HAS_HTTPX", "CrowdSettings", "CrowdSourceError", "read_crowd"]
 
-API = "/rest/usermanagement/1"
-
 
 class CrowdSourceError(Exception):
     """Crowd could not be read."""
@@ -40,11 +38,11 @@ class CrowdSettings:
         self.timeout = timeout
 
 
-def _paged(client, path, items_key, params, page_size):
+def _paged(client, operation, items_key, params, page_size):
     start = 0
     while True:
         query = dict(params, **{"start-index": start, "max-results": page_size})
-        items = client.request("GET", API + path, params=query).json().get(items_key) or []
+        items = client.call(operation, params=query).json().get(items_key) or []
         yield from items
         if len(items) < page_size:
             return
@@ -59,14 +57,14 @@ def read_crowd(settings, client=None):
                            validate_certs=settings.validate_certs, ca_path=settings.ca_path,
                            timeout=settings.timeout)
     try:
-        names = [g["name"] for g in _paged(client, "/search", "groups", {"entity-type": "group"}, settings.page_size)]
+        names = [g["name"] for g in _paged(client, "crowd.groups", "groups", {"entity-type": "group"}, settings.page_size)]
         groups = {}
         users = {}
         for name in names:
-            children = [g["name"] for g in _paged(client, "/group/child-group/direct", "groups",
+            children = [g["name"] for g in _paged(client, "crowd.group_child_groups", "groups",
                                                   {"groupname": name}, settings.page_size)]
             members = []
-            for user in _paged(client, "/group/user/direct", "users", {"groupname": name, "expand": "user"},
+            for user in _paged(client, "crowd.group_users", "users", {"groupname": name, "expand": "user"},
                                settings.page_size):
                 members.append(user["name"])
                 users[user["name"]] = {"email": user.get("email")}
