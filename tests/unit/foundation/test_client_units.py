@@ -86,3 +86,15 @@ def test_action_group_lists_exactly_the_modules_that_document_it():
     documented = {path.stem for path in (root / "plugins" / "modules").glob("*.py")
                   if "attributes.ACTIONGROUP_ATLASSIAN" in path.read_text(encoding="utf-8")}
     assert grouped == documented
+
+
+def test_role_readmes_are_current():
+    """Each role's README is generated from its argument specs, the interface ansible-core validates."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    check = subprocess.run([sys.executable, str(root / "scripts" / "render_role_readmes.py"), "--check"],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
