@@ -1,0 +1,35 @@
+"""The collection's generated pages and metadata agree with their sources."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def run_check(script):
+    return subprocess.run([sys.executable, str(ROOT / "scripts" / script), "--check"], capture_output=True, text=True)
+
+
+def test_api_contract_page_is_current():
+    """docs/api-contract.md is generated from the table; a stale page misleads users about what is public."""
+    check = run_check("render_api_contract.py")
+    assert check.returncode == 0, check.stderr
+
+
+def test_action_group_lists_exactly_the_modules_that_document_it():
+    """meta/runtime.yml's group and the modules' ACTIONGROUP_ATLASSIAN fragment must agree, or
+    module_defaults would silently skip a module that claims membership."""
+    runtime = yaml.safe_load((ROOT / "meta" / "runtime.yml").read_text(encoding="utf-8"))
+    grouped = set(runtime["action_groups"]["atlassian"])
+    documented = {path.stem for path in (ROOT / "plugins" / "modules").glob("*.py")
+                  if "attributes.ACTIONGROUP_ATLASSIAN" in path.read_text(encoding="utf-8")}
+    assert grouped == documented
+
+
+def test_role_readmes_are_current():
+    """Each role's README is generated from its argument specs, the interface ansible-core validates."""
+    check = run_check("render_role_readmes.py")
+    assert check.returncode == 0, check.stderr
