@@ -19,17 +19,44 @@ description:
   - Returns the flat structure, the memberships that would be lost without flattening (per group and per user),
     the cycles found (with a concrete path), depth statistics, and the groups Google Workspace users must select
     individually in the Atlassian sync settings.
-  - Reads only; it never writes to the source.
+  - Never writes to the source. With the default O(state=flattened) it only reads and reports.
+  - With O(state=synced) it also makes the groups of an Atlassian Cloud directory match the flat structure, as
+    M(dcops.atlassian_cloud.group_sync) does (the same implementation and options). It creates missing groups, adds
+    missing members and removes members the source no longer has, with batched SCIM C(PATCH) operations. Writes
+    are proportional to the differences; a rerun with nothing changed makes zero writes.
+  - Cloud accounts are identified by email. The email of each flat member comes from the source's users
+    (RV(users)); members that are email addresses need none. Members without a cloud account are reported in
+    RV(sync.missing_in_cloud) and not created.
+  - Without O(prune), members are only removed from groups this sync manages (they carry O(managed_marker), which
+    the sync sets on every group it creates); other groups only get additions.
 author:
   - dcops engineers (@dcops)
 requirements:
   - ldap3 >= 2.9 (for O(source=ldap))
   - PyYAML (for O(source=yaml) with O(yaml_file))
-  - httpx >= 0.27 (for O(source=crowd))
+  - httpx >= 0.27 (for O(source=crowd) and O(state=synced))
 extends_documentation_fragment:
   - dcops.atlassian_cloud.attributes
-  - dcops.atlassian_cloud.attributes.INFO_MODULE
+  - dcops.atlassian_cloud.attributes.ACTIONGROUP_ATLASSIAN
+attributes:
+  check_mode:
+    support: full
+    details:
+      - With O(state=synced), reads the cloud and reports the changes the sync would make without writing.
+  diff_mode:
+    support: full
+    details:
+      - With O(state=synced), the members (emails) of every group the sync changes, before and after.
 options:
+  state:
+    description:
+      - C(flattened) reads the source and reports; nothing is written anywhere and C(changed) is always false.
+      - C(synced) also syncs the flat structure to the cloud directory O(target) (see
+        M(dcops.atlassian_cloud.group_sync)); C(changed) is true when the sync wrote (or in check mode would
+        write) anything.
+    type: str
+    choices: [flattened, synced]
+    default: flattened
   source:
     description:
       - Where the nested group structure comes from.
@@ -174,12 +201,99 @@ options:
     elements: str
     choices: [flat, lost_by_group, lost_by_user, users]
     default: [flat, lost_by_group, lost_by_user, users]
+  target:
+    description:
+      - With O(state=synced), which cloud API holds the groups. Required with O(state=synced); ignored (with a
+        warning) otherwise.
+      - C(scim) is the user provisioning (SCIM) API of a directory,
+        C(https://api.atlassian.com/scim/directory/<directory_id>), with O(directory_api_key). One C(PATCH) per
+        batch of O(batch_size) members.
+      - C(groups_api) is the organizations API v2 (O(org_id), O(api_key), O(directory_id)), one call per
+        membership change (that API has no batch operation). Groups synced from an identity provider cannot be
+        changed through it and are reported in RV(sync.skipped_groups).
+    type: str
+    choices: [scim, groups_api]
+  prune:
+    description:
+      - With O(state=synced), also remove members the source does not have from groups the sync does not manage
+        (groups without O(managed_marker)). Members someone else added to those groups are removed too.
+    type: bool
+    default: false
+  managed_marker:
+    description:
+      - The text that marks a group as managed by the sync. The sync writes it to the SCIM C(externalId) or the
+        group C(description) of every group it creates. Use different markers for independent syncs.
+    type: str
+    default: Managed by dcops.atlassian_cloud group sync
+  batch_size:
+    description:
+      - Members per SCIM C(PATCH) operation.
+    type: int
+    default: 100
+  api_url:
+    description:
+      - Base URL of the Atlassian Cloud APIs; the SCIM base is C(<api_url>/scim/directory/<directory_id>).
+      - If not set, the value of the E(ATLASSIAN_API_URL) environment variable is used.
+    type: str
+    default: https://api.atlassian.com
+  directory_id:
+    description:
+      - ID of the cloud directory (the user provisioning directory for O(target=scim)). Required with
+        O(state=synced).
+      - If not set, the value of the E(ATLASSIAN_SCIM_DIRECTORY_ID) environment variable is used.
+    type: str
+  directory_api_key:
+    description:
+      - API key of the user provisioning directory, sent as a bearer token. Required with O(target=scim).
+      - If not set, the value of the E(ATLASSIAN_SCIM_API_KEY) environment variable is used.
+    type: str
+  org_id:
+    description:
+      - ID of the Atlassian Cloud organization. Required with O(target=groups_api).
+      - If not set, the value of the E(ATLASSIAN_ORG_ID) environment variable is used.
+    type: str
+  api_key:
+    description:
+      - Organization API key, sent as a bearer token. Required with O(target=groups_api).
+      - If not set, the value of the E(ATLASSIAN_ORG_API_KEY) environment variable is used.
+    type: str
+  validate_certs:
+    description:
+      - Whether to verify the cloud API's TLS certificate (the sources have their own, O(ldap.validate_certs) and
+        O(crowd.validate_certs)).
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - PEM file of certificate authorities to trust for the cloud API instead of the system store.
+    type: path
+  timeout:
+    description:
+      - Read timeout of one cloud API request, in seconds.
+    type: float
+    default: 30
+  retry_max_time:
+    description:
+      - Total time in seconds that retries of one cloud API call may take (429, 502, 503, 504 and connection
+        errors, exponential backoff with jitter, honouring C(Retry-After) and C(X-RateLimit-Reset)).
+    type: float
+    default: 120
+  api_overrides:
+    description:
+      - Replace the path (or C(METHOD /path)) of an operation in the collection's API contract table,
+        keyed by operation name. See the collection's C(docs/api-contract.md).
+    type: dict
+    default: {}
 notes:
   - A group that lists itself as a member is ignored (OpenLDAP's C(groupOfNames) requires a member, and empty groups
     often name themselves); a nested group that is referenced but not defined is an empty group.
   - Active Directory returns at most 1500 values of C(member) per read (ranged retrieval); groups larger than that
     are not read completely by this module.
+  - The cloud API keys are never returned or logged by this module.
+  - A sync failure part-way (after retries of rate limits and unavailable answers) fails the task with what was
+    written in RV(sync); a rerun reads the cloud again and continues, so nothing is lost or added twice.
 seealso:
+  - module: dcops.atlassian_cloud.group_sync
   - plugin: dcops.atlassian_cloud.flatten_groups
     plugin_type: filter
 """
@@ -233,6 +347,30 @@ EXAMPLES = r"""
       url: https://crowd.example.com/crowd
       application_name: cloud-migration
       application_password: "{{ vault_crowd_app_password }}"
+
+- name: Flatten the LDAP groups and sync them to the user provisioning directory
+  dcops.atlassian_cloud.group_flatten:
+    source: ldap
+    ldap:
+      server_uri: ldaps://ldap.example.com
+      base_dn: dc=example,dc=com
+    report: [lost_by_user]
+    state: synced
+    target: scim
+    directory_id: "{{ scim_directory_id }}"
+    directory_api_key: "{{ vault_scim_directory_key }}"
+  register: synced
+
+- name: Sync a YAML structure through the organizations API and remove members the source does not have
+  dcops.atlassian_cloud.group_flatten:
+    source: yaml
+    yaml_file: /etc/atlassian/groups.yml
+    state: synced
+    target: groups_api
+    org_id: "{{ atlassian_org_id }}"
+    api_key: "{{ vault_org_api_key }}"
+    directory_id: "{{ directory_id }}"
+    prune: true
 """
 
 RETURN = r"""
@@ -324,6 +462,63 @@ unresolved_members:
   type: list
   elements: dict
   sample: [{"group": "Design", "member": "uid=gone,ou=people,dc=example,dc=com"}]
+sync:
+  description:
+    - What the sync to O(target) did (in check mode, would do). Emails are the normalized (lower-case) form.
+  returned: O(state=synced), also when the sync fails part-way
+  type: dict
+  contains:
+    target:
+      description: The API written to.
+      returned: always
+      type: str
+      sample: scim
+    groups_created:
+      description: Groups created (in check mode, that would be created).
+      returned: always
+      type: list
+      elements: str
+      sample: [Atlassian]
+    added:
+      description: Per group, the emails of the members added.
+      returned: always
+      type: dict
+      sample: {"Atlassian": ["dana@example.com"]}
+    removed:
+      description: Per group, the emails of the members removed.
+      returned: always
+      type: dict
+      sample: {"Design": ["mallory@example.com"]}
+    kept:
+      description: Per group not managed by the sync, the members the source does not have that were left in
+        place (O(prune=false)).
+      returned: always
+      type: dict
+      sample: {"site-admins": ["root@example.com"]}
+    missing_in_cloud:
+      description: Emails of source members that have no account in the cloud directory; they are not added.
+      returned: always
+      type: list
+      elements: str
+      sample: [newhire@example.com]
+    unusable_members:
+      description: Source members without an email, or with an invalid one.
+      returned: always
+      type: list
+      elements: dict
+      sample: [{"group": "Atlassian", "member": "ceo", "reason": "no email"}]
+    skipped_groups:
+      description: Groups that cannot be written through the chosen target, with the reason.
+      returned: always
+      type: list
+      elements: dict
+      sample: [{"group": "okta-admins", "reason": "it is synced from an identity provider"}]
+    summary:
+      description: Counts of planned changes, write calls made and HTTP requests sent (retries included).
+      returned: always
+      type: dict
+      sample: {"groups_to_create": 1, "memberships_to_add": 3, "memberships_to_remove": 0, "write_calls": 2,
+               "http_requests": 5}
 """
 
 
@@ -335,6 +530,11 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups.flat
     flatten,
 )
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups import source_crowd, source_ldap, source_yaml
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups_sync.module import (
+    SYNC_REQUIRED_IF,
+    run_sync,
+    sync_argument_spec,
+)
 
 REPORT_CHOICES = ["flat", "lost_by_group", "lost_by_user", "users"]
 
@@ -392,26 +592,37 @@ def read_source(module):
         module.fail_json(msg=str(exc))
 
 
+def argument_spec():
+    spec = sync_argument_spec(optional=True)
+    spec.update(
+        state=dict(type="str", default="flattened", choices=["flattened", "synced"]),
+        source=dict(type="str", required=True, choices=["yaml", "ldap", "crowd"]),
+        yaml_file=dict(type="path"),
+        yaml_data=dict(type="dict"),
+        ldap=dict(type="dict", options=LDAP_OPTIONS),
+        crowd=dict(type="dict", options=CROWD_OPTIONS),
+        on_cycle=dict(type="str", default="fail", choices=list(ON_CYCLE_CHOICES)),
+        google_workspace_selected=dict(type="list", elements="str"),
+        report=dict(type="list", elements="str", choices=REPORT_CHOICES, default=REPORT_CHOICES),
+    )
+    return spec
+
+
 def main():
     module = AnsibleModule(
-        argument_spec=dict(
-            source=dict(type="str", required=True, choices=["yaml", "ldap", "crowd"]),
-            yaml_file=dict(type="path"),
-            yaml_data=dict(type="dict"),
-            ldap=dict(type="dict", options=LDAP_OPTIONS),
-            crowd=dict(type="dict", options=CROWD_OPTIONS),
-            on_cycle=dict(type="str", default="fail", choices=list(ON_CYCLE_CHOICES)),
-            google_workspace_selected=dict(type="list", elements="str"),
-            report=dict(type="list", elements="str", choices=REPORT_CHOICES, default=REPORT_CHOICES),
-        ),
+        argument_spec=argument_spec(),
         mutually_exclusive=[("yaml_file", "yaml_data")],
         required_if=[
             ("source", "yaml", ("yaml_file", "yaml_data"), True),
             ("source", "ldap", ("ldap",)),
             ("source", "crowd", ("crowd",)),
-        ],
+            ("state", "synced", ("target", "directory_id")),
+        ] + SYNC_REQUIRED_IF,
         supports_check_mode=True,
     )
+    synced = module.params["state"] == "synced"
+    if module.params["target"] and not synced:
+        module.warn("target is ignored with state=flattened; set state=synced to sync to the cloud")
     structure = read_source(module)
     try:
         result = flatten(structure, on_cycle=module.params["on_cycle"])
@@ -428,14 +639,17 @@ def main():
         unresolved_members=result.unresolved,
         lost_memberships={},
     )
+    flat = result.flat()
     if "flat" in report:
-        output["flat"] = result.flat()
+        output["flat"] = flat
     if "users" in report:
         output["users"] = result.users
     if "lost_by_group" in report:
         output["lost_memberships"]["by_group"] = result.lost_by_group()
     if "lost_by_user" in report:
         output["lost_memberships"]["by_user"] = result.lost_by_user()
+    if synced:
+        output = run_sync(module, flat, result.users, output=output, under="sync")
     module.exit_json(**output)
 
 

@@ -224,71 +224,29 @@ summary:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiError
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module import (
-    cloud_argument_spec,
-    cloud_client,
-    fail_api,
-    scim_argument_spec,
-    scim_client,
-)
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups_sync.sync import (
-    DEFAULT_BATCH_SIZE,
-    DEFAULT_MARKER,
-    TARGET_KINDS,
-    SyncFailed,
-    sync_to_cloud,
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups_sync.module import (
+    SYNC_REQUIRED_IF,
+    run_sync,
+    sync_argument_spec,
 )
 
 
 def argument_spec():
-    spec = cloud_argument_spec()
-    spec.update(scim_argument_spec())
-    for name in ("org_id", "api_key", "directory_api_key"):
-        spec[name] = dict(spec[name], required=False)
+    spec = sync_argument_spec()
     spec.update(
         groups=dict(type="dict", required=True),
         users=dict(type="dict", default={}),
-        target=dict(type="str", choices=list(TARGET_KINDS), default="scim"),
-        prune=dict(type="bool", default=False),
-        managed_marker=dict(type="str", default=DEFAULT_MARKER),
-        batch_size=dict(type="int", default=DEFAULT_BATCH_SIZE),
     )
     return spec
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=argument_spec(),
-        required_if=[("target", "scim", ["directory_api_key"]), ("target", "groups_api", ["org_id", "api_key"])],
-        supports_check_mode=True,
-    )
-    params = module.params
-    bad = sorted(g for g, members in params["groups"].items() if members is not None and not isinstance(members, list))
+    module = AnsibleModule(argument_spec=argument_spec(), required_if=SYNC_REQUIRED_IF, supports_check_mode=True)
+    groups = module.params["groups"]
+    bad = sorted(g for g, members in groups.items() if members is not None and not isinstance(members, list))
     if bad:
         module.fail_json(msg="groups must map each group name to a list of members; not a list: %s" % ", ".join(bad))
-    client = scim_client(module) if params["target"] == "scim" else cloud_client(module)
-    try:
-        result = sync_to_cloud(client, params["groups"], params["target"], prune=params["prune"],
-                               managed_marker=params["managed_marker"], check_mode=module.check_mode,
-                               users=params["users"], directory_id=params["directory_id"], org_id=params["org_id"],
-                               batch_size=params["batch_size"], diff=module._diff)
-    except SyncFailed as exc:
-        for warning in exc.result.pop("warnings"):
-            module.warn(warning)
-        module.fail_json(msg=str(exc), **exc.result)
-    except ApiError as exc:
-        fail_api(module, exc, msg="Cannot read the cloud groups")
-    except ValueError as exc:
-        module.fail_json(msg=str(exc))
-    finally:
-        client.close()
-    for warning in result.pop("warnings"):
-        module.warn(warning)
-    if result["missing_in_cloud"]:
-        module.warn("%d source member(s) have no account in the cloud directory and were not added: %s"
-                    % (len(result["missing_in_cloud"]), ", ".join(result["missing_in_cloud"][:10])))
-    module.exit_json(**result)
+    module.exit_json(**run_sync(module, groups, module.params["users"]))
 
 
 if __name__ == "__main__":

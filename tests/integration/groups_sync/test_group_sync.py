@@ -6,38 +6,11 @@ import time
 
 import pytest
 
-from atlassian_sandbox.areas.org_directory import initial_state, make_group, make_user
+from groups_sync.cloud_directory import MARKER, USERS, cloud_groups, seed_directory, writes
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiClient
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups_sync.targets import ScimTarget
 from ansible_collections.dcops.atlassian_cloud.plugins.modules import group_sync
-
-USERS = [f"user{i:03d}@example.com" for i in range(250)]
-MARKER = "Managed by dcops.atlassian_cloud group sync"
-
-
-def seed_directory(sandbox, users=USERS, groups=()):
-    state = initial_state(None)
-    state["users"] = [make_user(email) for email in users]
-    by_email = {u["email"]: u["accountId"] for u in state["users"]}
-    state["groups"] = [make_group(name, [by_email[m] for m in members], **extra) for name, members, extra in groups]
-    sandbox.seed("cloud", "org_directory", state)
-    return state
-
-
-def cloud_groups(sandbox):
-    """{group name: sorted member emails} as the sandbox holds them, checking no member appears twice."""
-    state = sandbox.state()["cloud"]["org_directory"]
-    email = {u["accountId"]: u["email"] for u in state["users"]}
-    result = {}
-    for group in state["groups"]:
-        assert len(group["members"]) == len(set(group["members"])), f"duplicate members in {group['name']}"
-        result[group["name"]] = sorted(email[m] for m in group["members"])
-    return result
-
-
-def writes(sandbox):
-    return [e for e in sandbox.log("cloud") if e["method"] not in ("GET", "HEAD") and not e["path"].endswith("/search")]
 
 
 def scim_args(sandbox, groups, **extra):

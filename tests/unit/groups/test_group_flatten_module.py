@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from ansible.module_utils import _internal as module_utils_internal
+from ansible.module_utils.common import warnings as module_warnings
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.dcops.atlassian_cloud.plugins.modules import group_flatten
@@ -16,6 +18,14 @@ SEED = {
     },
     "users": {"dana": {"email": "dana@example.com"}},
 }
+
+
+@pytest.fixture(autouse=True)
+def module_process(monkeypatch):
+    """Warnings go to the result as in a real module process. Importing controller code (another test of this
+    worker may have) flips module_utils to the controller's display, process-wide."""
+    monkeypatch.setattr(module_utils_internal, "is_controller", False)
+    module_warnings._global_warnings.clear()
 
 
 def run_module(capsys, args):
@@ -62,3 +72,25 @@ def test_ldap_source_requires_the_ldap_option(capsys):
     result = run_module(capsys, {"source": "ldap"})
     assert result["failed"] is True
     assert "ldap" in result["msg"]
+
+
+def test_state_synced_requires_a_target_and_a_directory(capsys):
+    result = run_module(capsys, {"source": "yaml", "yaml_data": SEED, "state": "synced"})
+    assert result["failed"] is True
+    assert result["msg"] == "state is synced but all of the following are missing: target, directory_id"
+
+
+def test_state_synced_with_scim_requires_the_directory_key(capsys):
+    result = run_module(capsys, {"source": "yaml", "yaml_data": SEED, "state": "synced", "target": "scim",
+                                 "directory_id": "d-1"})
+    assert result["failed"] is True
+    assert result["msg"] == "target is scim but all of the following are missing: directory_api_key"
+
+
+def test_flattened_ignores_a_target_with_a_warning_and_syncs_nothing(capsys):
+    result = run_module(capsys, {"source": "yaml", "yaml_data": SEED, "target": "groups_api", "org_id": "o-1",
+                                 "api_key": "secret-key"})
+    assert result["changed"] is False and "sync" not in result
+    assert [w["event"]["msg"] for w in result["warnings"]] == [
+        "target is ignored with state=flattened; set state=synced to sync to the cloud"]
+    assert "secret-key" not in json.dumps(result)
