@@ -102,6 +102,7 @@ def run_module_in_process(module, args, capsys, check_mode=False, diff=False, no
     """Run a module's main() in this process (its HTTP traffic stays real) and return
     (exit code, parsed result, raw output). Much faster than a playbook for many small cases."""
     import pytest
+    from ansible.module_utils import _internal as module_utils_internal
     from ansible.module_utils.common import warnings as module_warnings
     from ansible.module_utils.testing import patch_module_args
 
@@ -109,7 +110,13 @@ def run_module_in_process(module, args, capsys, check_mode=False, diff=False, no
     capsys.readouterr()
     # Warnings are process-global in module_utils: each run starts with none, as a real module process does.
     module_warnings._global_warnings.clear()
-    with patch_module_args(params), pytest.raises(SystemExit) as exited:
-        module.main()
+    # Importing controller code (a filter plugin, say) marks the whole process as the controller, which sends
+    # module warnings to the display instead of the result; a module process is never the controller.
+    was_controller, module_utils_internal.is_controller = module_utils_internal.is_controller, False
+    try:
+        with patch_module_args(params), pytest.raises(SystemExit) as exited:
+            module.main()
+    finally:
+        module_utils_internal.is_controller = was_controller
     out = capsys.readouterr().out
     return exited.value.code or 0, json.loads(out), out
