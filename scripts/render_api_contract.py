@@ -43,9 +43,9 @@ def render():
     counts = {}
     for endpoint in ENDPOINTS.values():
         counts[endpoint.visibility] = counts.get(endpoint.visibility, 0) + 1
+    public = counts.get(PUBLIC, 0)
     lines = [HEADER.rstrip("\n"), "",
-             "%d operations: %d public, %d ui-internal." % (len(ENDPOINTS), counts.get(PUBLIC, 0),
-                                                             len(ENDPOINTS) - counts.get(PUBLIC, 0)), ""]
+             "%d operations: %d public, %d ui-internal." % (len(ENDPOINTS), public, len(ENDPOINTS) - public), ""]
     by_service = {}
     for name, endpoint in ENDPOINTS.items():
         by_service.setdefault(endpoint.service, []).append((name, endpoint))

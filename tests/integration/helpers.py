@@ -91,7 +91,8 @@ def run_playbook(playbook, *, inventory=None, extra_vars=None, check=False, diff
         cmd += list(args)
         merged_env = ansible_env(env)
         merged_env["RECORD_RESULTS_FILE"] = str(record)
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=merged_env, timeout=timeout, cwd=str(ROOT))
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=merged_env, timeout=timeout, cwd=str(ROOT),
+                              check=False)
         results = []
         if record.exists():
             results = [json.loads(line) for line in record.read_text(encoding="utf-8").splitlines() if line]

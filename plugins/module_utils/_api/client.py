@@ -292,8 +292,7 @@ class ApiClient:
             response = self.request(endpoint.method, path, params=query or None, json=body,
                                     retry_safe=endpoint.retry_safe)
             page = response.json()
-            for item in page.get(items_key) or []:
-                yield item
+            yield from page.get(items_key) or []
             cursor = _next_cursor(page)
             if not cursor:
                 return
@@ -311,8 +310,7 @@ class ApiClient:
             query.update({"startIndex": start, "count": count})
             page = self.request(endpoint.method, path, params=query).json()
             resources = page.get("Resources") or []
-            for item in resources:
-                yield item
+            yield from resources
             start += len(resources)
             if not resources or start > int(page.get("totalResults", 0)):
                 return
@@ -337,8 +335,7 @@ class ApiClient:
                     last = page.get("isLast", len(items) < page_size)
                 else:
                     last = not (page.get("_links") or {}).get("next")
-            for item in items:
-                yield item
+            yield from items
             if last or not items:
                 return
             start += len(items)

@@ -88,7 +88,7 @@ def _client(module, base_url, auth, params=None):
         timeout=params["timeout"],
         retry=retry,
         overrides=params.get("api_overrides"),
-        on_retry=lambda message: module.debug(message),
+        on_retry=module.debug,
     )
 
 

@@ -24,7 +24,7 @@ def test_status_moves_from_initialized_to_connected(run_module, tmp_path):
     assert stat.S_IMODE(os.stat(dest).st_mode) == 0o600
     secret = json.loads(dest.read_text())["client_secret"]
 
-    rc, before, _ = run_module("dc_cloud_connector", "jira")
+    rc, before, _output = run_module("dc_cloud_connector", "jira")
     assert rc == 0 and before == dict(before, linked=False, status="Not configured")
 
     rc, applied, out = _apply(run_module, dest, wait_for="connected", wait_timeout=5, wait_interval=0.2)
@@ -34,10 +34,10 @@ def test_status_moves_from_initialized_to_connected(run_module, tmp_path):
     assert applied["fingerprint"] == created["credentials_fingerprint"]
     assert secret not in out
 
-    rc, again, _ = _apply(run_module, dest)
+    rc, again, _output = _apply(run_module, dest)
     assert rc == 0 and again["changed"] is False
 
-    rc, cloud, _ = run_module("org_connector", "cloud", base_url=run_module.sandbox.url("jira"), name="x",
+    rc, cloud, _output = run_module("org_connector", "cloud", base_url=run_module.sandbox.url("jira"), name="x",
                               credentials_dest=str(dest), wait_for="connected", wait_timeout=5)
     assert rc == 0 and cloud["changed"] is False and cloud["status"] == "Connected"
     assert cloud["credentials_issued"] is False
@@ -59,14 +59,14 @@ def test_rotation_interrupts_until_the_new_key_is_applied(run_module, tmp_path):
         "Interrupted"
 
     # The old key is what the instance holds: nothing to apply, and the status says it no longer works.
-    rc, kept, _ = _apply(run_module, old)
+    rc, kept, _output = _apply(run_module, old)
     assert rc == 0 and kept["changed"] is False and kept["status"] == "Interrupted"
     # Anywhere else the product refuses it.
     rc, stale, out = _apply(run_module, old, persona="confluence")
     assert rc == 1 and "not valid" in stale["msg"]
     assert json.loads(old.read_text())["client_secret"] not in out
 
-    rc, fresh, _ = _apply(run_module, dest, wait_for="connected", wait_timeout=5)
+    rc, fresh, _output = _apply(run_module, dest, wait_for="connected", wait_timeout=5)
     assert rc == 0 and fresh["changed"] and fresh["status"] == "Connected"
 
 
@@ -75,14 +75,14 @@ def test_forced_interruption_is_reported_by_a_bounded_wait(run_module, cloud_adm
     _apply(run_module, dest)
     cloud_admin.interrupt(created["id"])
 
-    rc, waited, _ = run_module("org_connector", "cloud", connector_id=created["id"], state="enabled",
+    rc, waited, _output = run_module("org_connector", "cloud", connector_id=created["id"], state="enabled",
                                wait_for="connected", wait_timeout=1, wait_interval=0.3)
     assert rc == 1
     assert waited["status"] == "Interrupted" and "Interrupted after" in waited["msg"]
     assert 1 <= waited["waited"] < 3
 
     # Applying credentials again repairs the link.
-    rc, repaired, _ = run_module("org_connector", "cloud", connector_id=created["id"], state="rotated",
+    rc, repaired, _output = run_module("org_connector", "cloud", connector_id=created["id"], state="rotated",
                                  credentials_dest=str(dest))
     assert _apply(run_module, dest)[1]["status"] == "Connected"
 
@@ -93,28 +93,28 @@ def test_disable_is_refused_while_app_connectors_remain(run_module, cloud_admin,
     rovo = cloud_admin.add_app(created["id"], "rovo-jira")
     insights = cloud_admin.add_app(created["id"], "portfolio-insights")
 
-    rc, refused, _ = run_module("org_connector", "cloud", connector_id=created["id"], state="disabled")
+    rc, refused, _output = run_module("org_connector", "cloud", connector_id=created["id"], state="disabled")
     assert rc == 1
     assert "Rovo for Jira (%s)" % rovo["id"] in refused["msg"]
     assert "Portfolio Insights (%s)" % insights["id"] in refused["msg"]
     assert run_module("dc_cloud_connector", "jira")[1]["status"] == "Connected"
 
-    rc, planned, _ = run_module("org_connector", "cloud", connector_id=created["id"], state="disabled",
+    rc, planned, _output = run_module("org_connector", "cloud", connector_id=created["id"], state="disabled",
                                 remove_app_connectors=True, check_mode=True)
     assert rc == 0 and planned["changed"] and planned["status"] == "Connected"
     assert len(cloud_admin.http.get("%s/%s/apps" % (cloud_admin.base, created["id"])).json()["data"]) == 2
 
-    rc, disabled, _ = run_module("org_connector", "cloud", connector_id=created["id"], state="disabled",
+    rc, disabled, _output = run_module("org_connector", "cloud", connector_id=created["id"], state="disabled",
                                  remove_app_connectors=True)
     assert rc == 0 and disabled["changed"] and disabled["status"] == "Disconnected"
     assert {a["id"] for a in disabled["removed_app_connectors"]} == {rovo["id"], insights["id"]}
     assert run_module("dc_cloud_connector", "jira")[1]["status"] == "Disconnected"
 
-    rc, again, _ = run_module("org_connector", "cloud", connector_id=created["id"], state="disabled")
+    rc, again, _output = run_module("org_connector", "cloud", connector_id=created["id"], state="disabled")
     assert rc == 0 and again["changed"] is False
 
     # The product's own refusal is reported too, should the app connectors appear between list and disable.
-    rc, present, _ = run_module("org_connector", "cloud", base_url=run_module.sandbox.url("jira"), name="x",
+    rc, present, _output = run_module("org_connector", "cloud", base_url=run_module.sandbox.url("jira"), name="x",
                                 credentials_dest=str(dest))
     assert rc == 0 and present["changed"] is False and present["status"] == "Disconnected"
 
@@ -124,27 +124,27 @@ def test_reenable_issues_new_credentials_the_dc_applies(run_module, tmp_path):
     _apply(run_module, dest)
     assert run_module("org_connector", "cloud", connector_id=created["id"], state="disabled")[0] == 0
 
-    rc, refused, _ = run_module("org_connector", "cloud", connector_id=created["id"], state="enabled")
+    rc, refused, _output = run_module("org_connector", "cloud", connector_id=created["id"], state="enabled")
     assert rc == 1 and "credentials would be lost" in refused["msg"]
 
-    rc, enabled, _ = run_module("org_connector", "cloud", connector_id=created["id"], state="enabled",
+    rc, enabled, _output = run_module("org_connector", "cloud", connector_id=created["id"], state="enabled",
                                 credentials_dest=str(dest))
     assert rc == 0 and enabled["changed"] and enabled["credentials_issued"]
-    rc, applied, _ = _apply(run_module, dest, wait_for="connected", wait_timeout=5)
+    rc, applied, _output = _apply(run_module, dest, wait_for="connected", wait_timeout=5)
     assert rc == 0 and applied["status"] == "Connected"
-    rc, again, _ = run_module("org_connector", "cloud", connector_id=created["id"], state="enabled")
+    rc, again, _output = run_module("org_connector", "cloud", connector_id=created["id"], state="enabled")
     assert rc == 0 and again["changed"] is False
 
 
 def test_credentials_of_another_instance_are_rejected(run_module, tmp_path):
     _created, dest = _create(run_module, tmp_path, persona="confluence")
-    rc, result, _ = _apply(run_module, dest, persona="jira")
+    rc, result, _output = _apply(run_module, dest, persona="jira")
     assert rc == 1 and "issued for %s" % run_module.sandbox.url("confluence") in result["msg"]
 
 
 def test_returned_credentials_need_a_no_log_task(run_module, sandbox):
     url = sandbox.url("jira")
-    rc, refused, _ = run_module("org_connector", "cloud", base_url=url, name="j", return_credentials=True)
+    rc, refused, _output = run_module("org_connector", "cloud", base_url=url, name="j", return_credentials=True)
     assert rc == 1 and "no_log" in refused["msg"]
     assert sandbox.state()["cloud"]["cloud_connector"]["connectors"] == {}
 
@@ -162,7 +162,7 @@ def test_returned_credentials_need_a_no_log_task(run_module, sandbox):
 
 def test_check_mode_creates_nothing_and_issues_nothing(run_module, sandbox, tmp_path):
     dest = tmp_path / "c.json"
-    rc, result, _ = run_module("org_connector", "cloud", base_url=sandbox.url("jira"), name="j",
+    rc, result, _output = run_module("org_connector", "cloud", base_url=sandbox.url("jira"), name="j",
                                credentials_dest=str(dest), check_mode=True, diff=True)
     assert rc == 0 and result["changed"] and result["id"] is None and not result["credentials_issued"]
     assert not dest.exists()
@@ -170,5 +170,5 @@ def test_check_mode_creates_nothing_and_issues_nothing(run_module, sandbox, tmp_
 
 
 def test_unknown_connector_is_named(run_module, sandbox, tmp_path):
-    rc, result, _ = run_module("org_connector", "cloud", base_url=sandbox.url("jira"), state="disabled")
+    rc, result, _output = run_module("org_connector", "cloud", base_url=sandbox.url("jira"), state="disabled")
     assert rc == 1 and "No organization connector for %s" % sandbox.url("jira") in result["msg"]

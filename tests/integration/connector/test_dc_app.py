@@ -15,7 +15,7 @@ def _upm_calls(sandbox):
 
 
 def test_install_takes_a_token_posts_the_uri_and_polls_the_task(run_module, sandbox):
-    rc, result, _ = run_module("dc_app", "confluence", key=KEY, version="1.9.2", app_url=_uri("1.9.2"), diff=True)
+    rc, result, _output = run_module("dc_app", "confluence", key=KEY, version="1.9.2", app_url=_uri("1.9.2"), diff=True)
     assert rc == 0, result
     assert result["changed"] and result["installed"] and result["version"] == "1.9.2"
     assert result["diff"] == {"before": {"version": None}, "after": {"version": "1.9.2"}}
@@ -29,35 +29,35 @@ def test_install_takes_a_token_posts_the_uri_and_polls_the_task(run_module, sand
 
 def test_versions_compare_as_versions(run_module):
     assert run_module("dc_app", "jira", key=KEY, version="1.9.2", app_url=_uri("1.9.2"))[0] == 0
-    rc, upgraded, _ = run_module("dc_app", "jira", key=KEY, version="1.10.0", app_url=_uri("1.10.0"))
+    rc, upgraded, _output = run_module("dc_app", "jira", key=KEY, version="1.10.0", app_url=_uri("1.10.0"))
     assert rc == 0 and upgraded["changed"] and upgraded["previous_version"] == "1.9.2"
     assert upgraded["version"] == "1.10.0"
-    rc, kept, _ = run_module("dc_app", "jira", key=KEY, version="1.9.2", app_url=_uri("1.9.2"))
+    rc, kept, _output = run_module("dc_app", "jira", key=KEY, version="1.9.2", app_url=_uri("1.9.2"))
     assert rc == 0 and kept["changed"] is False and kept["version"] == "1.10.0"
-    rc, same, _ = run_module("dc_app", "jira", key=KEY, version="1.10", version_match="exact")
+    rc, same, _output = run_module("dc_app", "jira", key=KEY, version="1.10", version_match="exact")
     assert rc == 0 and same["changed"] is False
 
-    rc, planned, _ = run_module("dc_app", "jira", key=KEY, version="1.9.2", version_match="exact",
+    rc, planned, _output = run_module("dc_app", "jira", key=KEY, version="1.9.2", version_match="exact",
                                 app_url=_uri("1.9.2"), check_mode=True)
     assert rc == 0 and planned["changed"] and planned["version"] == "1.10.0"
-    rc, pinned, _ = run_module("dc_app", "jira", key=KEY, version="1.9.2", version_match="exact",
+    rc, pinned, _output = run_module("dc_app", "jira", key=KEY, version="1.9.2", version_match="exact",
                                app_url=_uri("1.9.2"))
     assert rc == 0 and pinned["changed"] and pinned["version"] == "1.9.2"
 
 
 def test_latest_is_changed_only_when_the_version_moved(run_module):
     assert run_module("dc_app", "jira", key=KEY, app_url=_uri("2.0.0"))[0] == 0
-    rc, same, _ = run_module("dc_app", "jira", key=KEY, state="latest", app_url=_uri("2.0.0"))
+    rc, same, _output = run_module("dc_app", "jira", key=KEY, state="latest", app_url=_uri("2.0.0"))
     assert rc == 0 and same["changed"] is False
-    rc, newer, _ = run_module("dc_app", "jira", key=KEY, state="latest", app_url=_uri("2.1.0"))
+    rc, newer, _output = run_module("dc_app", "jira", key=KEY, state="latest", app_url=_uri("2.1.0"))
     assert rc == 0 and newer["changed"] and newer["version"] == "2.1.0"
 
 
 def test_absent_uninstalls_once(run_module):
     run_module("dc_app", "jira", key=KEY, app_url=_uri("1.0.0"))
-    rc, removed, _ = run_module("dc_app", "jira", key=KEY, state="absent")
+    rc, removed, _output = run_module("dc_app", "jira", key=KEY, state="absent")
     assert rc == 0 and removed["changed"] and removed["installed"] is False
-    rc, again, _ = run_module("dc_app", "jira", key=KEY, state="absent")
+    rc, again, _output = run_module("dc_app", "jira", key=KEY, state="absent")
     assert rc == 0 and again["changed"] is False
 
 
@@ -67,12 +67,12 @@ def test_absent_uninstalls_once(run_module):
     ({"version": "3.0.0", "app_url": _uri("2.5.0")}, "2.5.0 from"),
 ])
 def test_failures_name_what_was_found(run_module, args, message):
-    rc, result, _ = run_module("dc_app", "jira", key=KEY, **args)
+    rc, result, _output = run_module("dc_app", "jira", key=KEY, **args)
     assert rc == 1 and message in result["msg"]
 
 
 def test_a_non_admin_gets_the_products_refusal(run_module, sandbox):
     persona = sandbox.persona("jira")
-    rc, result, _ = run_module("dc_app", "jira", key=KEY, app_url=_uri("1.0.0"), user=persona["non_admin_user"],
+    rc, result, _output = run_module("dc_app", "jira", key=KEY, app_url=_uri("1.0.0"), user=persona["non_admin_user"],
                                password=persona["non_admin_password"])
     assert rc == 1 and result["status"] == 403

@@ -104,7 +104,7 @@ def test_manual_hand_over_prints_the_steps_then_applies_vaulted_credentials(sand
     assert "Data management > Data sources > Connected sources" in steps
 
     # The cloud administrator creates the connector and sends the credentials; they go in the vault.
-    rc, created, _ = run_module("org_connector", "cloud", base_url=sandbox.url("confluence"),
+    rc, created, _output = run_module("org_connector", "cloud", base_url=sandbox.url("confluence"),
                                 name="Confluence sandbox", return_credentials=True, no_log=True)
     assert rc == 0
     handed = dict(manual, org_connector_client_credentials=created["credentials"])

@@ -60,8 +60,8 @@ def start(args):
     if args.state_file:
         cmd += ["--state-file", args.state_file]
     log = open(workdir / "sandbox.log", "ab")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(__file__).resolve().parent.parent)]
-                                                       + [p for p in [os.environ.get("PYTHONPATH")] if p]))
+    search_path = [str(Path(__file__).resolve().parent.parent)] + [p for p in [os.environ.get("PYTHONPATH")] if p]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(search_path))
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env)
     deadline = time.monotonic() + args.timeout
     while time.monotonic() < deadline:
@@ -87,7 +87,7 @@ def stop(args):
     except ProcessLookupError:
         env_file.unlink(missing_ok=True)
         return 0
-    for _ in range(100):
+    for _attempt in range(100):
         if not env_file.exists():
             return 0
         time.sleep(0.05)

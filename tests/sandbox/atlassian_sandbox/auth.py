@@ -21,12 +21,12 @@ def _dc_identity(request):
     header = request.headers.get("Authorization", "")
     if not header:
         return None
-    scheme, _, value = header.partition(" ")
+    scheme, _space, value = header.partition(" ")
     if scheme.lower() == "bearer":
         return ADMIN if value == DC_ADMIN_PAT else False
     if scheme.lower() == "basic":
         try:
-            user, _, password = base64.b64decode(value).decode().partition(":")
+            user, _colon, password = base64.b64decode(value).decode().partition(":")
         except (ValueError, UnicodeDecodeError):
             return False
         if (user, password) == DC_ADMIN:

@@ -21,7 +21,7 @@ def test_credentials_file_is_private_and_round_trips(tmp_path):
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(os.path.dirname(path)).st_mode) == 0o700
     assert creds.read_file(path) == SECRET
-    assert [name for name in os.listdir(tmp_path / "new")] == ["c.json"]
+    assert os.listdir(tmp_path / "new") == ["c.json"]
 
 
 def test_unreadable_credentials_never_echo_the_content(tmp_path):
@@ -38,8 +38,8 @@ def test_fingerprint_changes_with_the_secret_and_hides_it():
     one = creds.fingerprint("cc_1", "a")
     assert one.startswith("sha256:") and "a" != one[7:]
     assert one != creds.fingerprint("cc_1", "b")
-    assert creds.public_view(SECRET) == {"client_id": "cc_1", "fingerprint": creds.fingerprint("cc_1",
-                                                                                                "ccs_very-secret")}
+    expected = {"client_id": "cc_1", "fingerprint": creds.fingerprint("cc_1", "ccs_very-secret")}
+    assert creds.public_view(SECRET) == expected
 
 
 def test_base_urls_compare_loosely_on_host_strictly_on_path():

@@ -11,7 +11,7 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._dc.upm impo
 )
 
 
-@pytest.mark.parametrize("left, right, order", [
+@pytest.mark.parametrize("first, second, order", [
     ("1.10.0", "1.9.2", 1),
     ("1.2", "1.2.0", 0),
     ("1.4.0-beta2", "1.4.0", -1),
@@ -21,9 +21,9 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._dc.upm impo
     ("v3.1", "3.1.0", 0),
     ("1.0.0.1", "1.0.0", 1),
 ])
-def test_versions_compare_as_versions(left, right, order):
-    assert compare_versions(left, right) == order
-    assert compare_versions(right, left) == -order
+def test_versions_compare_as_versions(first, second, order):
+    assert compare_versions(first, second) == order
+    assert compare_versions(second, first) == -order
 
 
 def test_a_non_version_is_refused():

@@ -43,14 +43,14 @@ def backend_for(fake_commands, config_dir, online=False):
 
 
 def test_the_written_configuration_reads_back_as_the_desired_state(fake_commands, tmp_path):
-    backend, _ = backend_for(fake_commands, config(tmp_path))
+    backend, _commands = backend_for(fake_commands, config(tmp_path))
     assert backend.read() == backend.render(RuleSet("x", ["10.0.0.2", "10.1.0.0/16"]), "ipv4")
     assert backend.read()[0] == "policy eg_x: priority -1000, target CONTINUE, ingress HOST, egress ANY"
 
 
 def test_foreign_edits_show_up_as_differences(fake_commands, tmp_path):
     edited = POLICY.replace("<accept/>", "<accept/>\n  </rule>\n  <rule><service name='ssh'/><accept/>")
-    backend, _ = backend_for(fake_commands, config(tmp_path, policy=edited))
+    backend, _commands = backend_for(fake_commands, config(tmp_path, policy=edited))
     assert any(line.startswith("policy eg_x: foreign rule <rule>") for line in backend.read())
 
 

@@ -30,7 +30,7 @@ def backend_for(fake_commands, v4_chain=CHAIN_V4, v6_chain=None, **kwargs):
 
 
 def test_read_and_render_use_the_same_canonical_lines(fake_commands):
-    backend, _ = backend_for(fake_commands)
+    backend, _commands = backend_for(fake_commands)
     assert backend.read() == backend.render(RuleSet("x", ["10.0.0.2", "10.0.0.9"]), "ipv4")
 
 
@@ -91,8 +91,8 @@ def test_rules_file_created_and_removed_when_it_was_only_the_modules():
 
 
 def test_persist_false_writes_nothing(fake_commands, tmp_path):
-    backend, _ = backend_for(fake_commands, persist=False)
+    backend, _commands = backend_for(fake_commands, persist=False)
     assert backend.file_changes(RuleSet("x", ["10.0.0.2"]), "both") == []
-    backend, _ = backend_for(fake_commands, persist_path=str(tmp_path))
+    backend, _commands = backend_for(fake_commands, persist_path=str(tmp_path))
     paths = [c.path for c in backend.file_changes(RuleSet("x", ["10.0.0.2"]), "both")]
     assert paths == [str(tmp_path / "rules.v4"), str(tmp_path / "rules.v6")]

@@ -66,35 +66,35 @@ def test_elements_in_every_form_nft_prints():
 
 
 def test_the_table_whose_output_chain_drops_is_chosen(fake_commands):
-    backend, _ = backend_for(fake_commands, [table("inet", "filter"), base_chain("inet", "filter"),
+    backend, _commands = backend_for(fake_commands, [table("inet", "filter"), base_chain("inet", "filter"),
                                              table("inet", "other"), base_chain("inet", "other", policy="accept")])
     assert backend.table() == ("inet", "filter") and not backend.owns_table()
 
 
 def test_an_own_table_when_nothing_drops(fake_commands):
-    backend, _ = backend_for(fake_commands, [table("inet", "other"), base_chain("inet", "other", policy="accept")])
+    backend, _commands = backend_for(fake_commands, [table("inet", "other"), base_chain("inet", "other", policy="accept")])
     assert backend.table() == ("inet", "dcops_egress_x") and backend.owns_table()
 
 
 def test_several_dropping_tables_need_nftables_table(fake_commands):
     items = [table("inet", "a"), base_chain("inet", "a"), table("ip", "b"), base_chain("ip", "b")]
-    backend, _ = backend_for(fake_commands, items)
+    backend, _commands = backend_for(fake_commands, items)
     with pytest.raises(FirewallError, match="several tables drop output traffic .inet a, ip b."):
         backend.table()
-    backend, _ = backend_for(fake_commands, items, table="ip b")
+    backend, _commands = backend_for(fake_commands, items, table="ip b")
     assert backend.table() == ("ip", "b")
-    backend, _ = backend_for(fake_commands, items, removing=True)
+    backend, _commands = backend_for(fake_commands, items, removing=True)
     assert backend.read() == [] and backend.render(None, "both") == []
 
 
 def test_the_table_already_holding_the_rule_set_wins(fake_commands):
     items = [table("inet", "a"), base_chain("inet", "a"), table("inet", "filter"), base_chain("inet", "filter")]
-    backend, _ = backend_for(fake_commands, items + managed())
+    backend, _commands = backend_for(fake_commands, items + managed())
     assert backend.table() == ("inet", "filter")
 
 
 def test_reading_the_live_objects_matches_the_rendered_desired_state(fake_commands):
-    backend, _ = backend_for(fake_commands, [table("inet", "filter"), base_chain("inet", "filter")]
+    backend, _commands = backend_for(fake_commands, [table("inet", "filter"), base_chain("inet", "filter")]
                              + managed(v6=["fd00::2"]))
     desired = RuleSet("x", ["10.0.0.2", "fd00::2"])
     assert backend.read() == backend.render(desired, "both")
@@ -121,7 +121,7 @@ def test_the_script_replaces_sets_and_chain_atomically_and_adds_the_jump_once(fa
 
 
 def test_an_ip_family_table_leaves_ipv6_out_with_a_warning(fake_commands):
-    backend, _ = backend_for(fake_commands, [table("ip", "filter"), base_chain("ip", "filter")])
+    backend, _commands = backend_for(fake_commands, [table("ip", "filter"), base_chain("ip", "filter")])
     lines = backend.render(RuleSet("x", ["10.0.0.2", "fd00::2"]), "both")
     assert not [line for line in lines if "v6" in line]
     assert "cannot hold IPv6 rules" in backend.warnings[0]
@@ -140,7 +140,7 @@ def test_absent_deletes_only_the_rule_sets_objects(fake_commands):
 
 def test_boot_file_and_include_warning(fake_commands, tmp_path):
     path = tmp_path / "nftables.d" / "x.nft"
-    backend, _ = backend_for(fake_commands, [table("inet", "filter"), base_chain("inet", "filter")],
+    backend, _commands = backend_for(fake_commands, [table("inet", "filter"), base_chain("inet", "filter")],
                              persist_path=str(path))
     change, = backend.file_changes(RuleSet("x", ["10.0.0.2"]), "ipv4")
     assert change.before is None and "elements = { 10.0.0.2/32 }" in change.after

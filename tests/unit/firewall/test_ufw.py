@@ -19,7 +19,7 @@ def backend_for(fake_commands):
 
 
 def test_reads_only_its_own_rules_in_the_rendered_form(fake_commands):
-    backend, _ = backend_for(fake_commands)
+    backend, _commands = backend_for(fake_commands)
     assert backend.read() == backend.render(RuleSet("x", ["10.0.0.2", "10.0.0.9"]), "both")
 
 

@@ -32,7 +32,7 @@ def test_rate_limit_reset_iso_and_epoch():
 
 def test_backoff_is_bounded_and_grows():
     policy = RetryPolicy(base=1, cap=8, rng=random.Random(1))
-    samples = [max(policy.backoff(n) for _ in range(200)) for n in range(1, 7)]
+    samples = [max(policy.backoff(n) for _draw in range(200)) for n in range(1, 7)]
     assert all(s <= 8 for s in samples)
     assert samples[0] <= 1 and samples[3] > 2
 
@@ -59,4 +59,3 @@ def test_overrides_path_and_method():
     assert contract.validate_overrides({"dc.allowlist.lst": "/x"}) == ["dc.allowlist.lst"]
     with pytest.raises(contract.UnknownOperation):
         contract.resolve("no.such.operation")
-

@@ -102,7 +102,9 @@ def routes(persona):
 
 def _cloud_routes(persona):
     base = "/admin/v1/orgs/{org_id}/connected-sources/connectors"
-    state = lambda: persona.state[AREA]  # noqa: E731 - the state dict is replaced on reset
+
+    def state():  # looked up on each call: the state dict is replaced on reset
+        return persona.state[AREA]
 
     def connector_repr(connector):
         return {"id": connector["id"], "name": connector["name"], "baseUrl": connector["baseUrl"],
@@ -237,7 +239,8 @@ def _cloud_routes(persona):
 
 
 def _dc_routes(persona):
-    state = lambda: persona.state[AREA]  # noqa: E731 - the state dict is replaced on reset
+    def state():  # looked up on each call: the state dict is replaced on reset
+        return persona.state[AREA]
 
     def cloud_connectors():
         return persona.sandbox.cloud.state[AREA]["connectors"]

@@ -61,7 +61,8 @@ def _upm_error(status, sub_code, message):
 
 
 def routes(persona):
-    state = lambda: persona.state["upm"]  # noqa: E731 - the state dict is replaced on reset
+    def state():  # looked up on each call: the state dict is replaced on reset
+        return persona.state["upm"]
 
     def plugin_link(key):
         return persona.path(f"/rest/plugins/1.0/{key}-key")
