@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Render docs/api-contract.md from plugins/module_utils/_api/contract.py.
 
 Usage: scripts/render_api_contract.py [--check]   (--check: exit 1 when the file is out of date)

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Write roles/<role>/README.md from the role's meta/argument_specs.yml (the single source of its interface).
 
 Usage: scripts/render_role_readmes.py [--check]   (--check: exit 1 when a README is missing or out of date)
