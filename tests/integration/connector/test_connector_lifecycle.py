@@ -38,7 +38,7 @@ def test_status_moves_from_initialized_to_connected(run_module, tmp_path):
     assert rc == 0 and again["changed"] is False
 
     rc, cloud, _output = run_module("org_connector", "cloud", base_url=run_module.sandbox.url("jira"), name="x",
-                              credentials_dest=str(dest), wait_for="connected", wait_timeout=5)
+                                    credentials_dest=str(dest), wait_for="connected", wait_timeout=5)
     assert rc == 0 and cloud["changed"] is False and cloud["status"] == "Connected"
     assert cloud["credentials_issued"] is False
 
@@ -76,14 +76,14 @@ def test_forced_interruption_is_reported_by_a_bounded_wait(run_module, cloud_adm
     cloud_admin.interrupt(created["id"])
 
     rc, waited, _output = run_module("org_connector", "cloud", connector_id=created["id"], state="enabled",
-                               wait_for="connected", wait_timeout=1, wait_interval=0.3)
+                                     wait_for="connected", wait_timeout=1, wait_interval=0.3)
     assert rc == 1
     assert waited["status"] == "Interrupted" and "Interrupted after" in waited["msg"]
     assert 1 <= waited["waited"] < 3
 
     # Applying credentials again repairs the link.
     rc, repaired, _output = run_module("org_connector", "cloud", connector_id=created["id"], state="rotated",
-                                 credentials_dest=str(dest))
+                                       credentials_dest=str(dest))
     assert _apply(run_module, dest)[1]["status"] == "Connected"
 
 
@@ -100,12 +100,12 @@ def test_disable_is_refused_while_app_connectors_remain(run_module, cloud_admin,
     assert run_module("dc_cloud_connector", "jira")[1]["status"] == "Connected"
 
     rc, planned, _output = run_module("org_connector", "cloud", connector_id=created["id"], state="disabled",
-                                remove_app_connectors=True, check_mode=True)
+                                      remove_app_connectors=True, check_mode=True)
     assert rc == 0 and planned["changed"] and planned["status"] == "Connected"
     assert len(cloud_admin.http.get("%s/%s/apps" % (cloud_admin.base, created["id"])).json()["data"]) == 2
 
     rc, disabled, _output = run_module("org_connector", "cloud", connector_id=created["id"], state="disabled",
-                                 remove_app_connectors=True)
+                                       remove_app_connectors=True)
     assert rc == 0 and disabled["changed"] and disabled["status"] == "Disconnected"
     assert {a["id"] for a in disabled["removed_app_connectors"]} == {rovo["id"], insights["id"]}
     assert run_module("dc_cloud_connector", "jira")[1]["status"] == "Disconnected"
@@ -115,7 +115,7 @@ def test_disable_is_refused_while_app_connectors_remain(run_module, cloud_admin,
 
     # The product's own refusal is reported too, should the app connectors appear between list and disable.
     rc, present, _output = run_module("org_connector", "cloud", base_url=run_module.sandbox.url("jira"), name="x",
-                                credentials_dest=str(dest))
+                                      credentials_dest=str(dest))
     assert rc == 0 and present["changed"] is False and present["status"] == "Disconnected"
 
 
@@ -128,7 +128,7 @@ def test_reenable_issues_new_credentials_the_dc_applies(run_module, tmp_path):
     assert rc == 1 and "credentials would be lost" in refused["msg"]
 
     rc, enabled, _output = run_module("org_connector", "cloud", connector_id=created["id"], state="enabled",
-                                credentials_dest=str(dest))
+                                      credentials_dest=str(dest))
     assert rc == 0 and enabled["changed"] and enabled["credentials_issued"]
     rc, applied, _output = _apply(run_module, dest, wait_for="connected", wait_timeout=5)
     assert rc == 0 and applied["status"] == "Connected"
@@ -163,7 +163,7 @@ def test_returned_credentials_need_a_no_log_task(run_module, sandbox):
 def test_check_mode_creates_nothing_and_issues_nothing(run_module, sandbox, tmp_path):
     dest = tmp_path / "c.json"
     rc, result, _output = run_module("org_connector", "cloud", base_url=sandbox.url("jira"), name="j",
-                               credentials_dest=str(dest), check_mode=True, diff=True)
+                                     credentials_dest=str(dest), check_mode=True, diff=True)
     assert rc == 0 and result["changed"] and result["id"] is None and not result["credentials_issued"]
     assert not dest.exists()
     assert sandbox.state()["cloud"]["cloud_connector"]["connectors"] == {}

@@ -38,10 +38,10 @@ def test_versions_compare_as_versions(run_module):
     assert rc == 0 and same["changed"] is False
 
     rc, planned, _output = run_module("dc_app", "jira", key=KEY, version="1.9.2", version_match="exact",
-                                app_url=_uri("1.9.2"), check_mode=True)
+                                      app_url=_uri("1.9.2"), check_mode=True)
     assert rc == 0 and planned["changed"] and planned["version"] == "1.10.0"
     rc, pinned, _output = run_module("dc_app", "jira", key=KEY, version="1.9.2", version_match="exact",
-                               app_url=_uri("1.9.2"))
+                                     app_url=_uri("1.9.2"))
     assert rc == 0 and pinned["changed"] and pinned["version"] == "1.9.2"
 
 
@@ -74,5 +74,5 @@ def test_failures_name_what_was_found(run_module, args, message):
 def test_a_non_admin_gets_the_products_refusal(run_module, sandbox):
     persona = sandbox.persona("jira")
     rc, result, _output = run_module("dc_app", "jira", key=KEY, app_url=_uri("1.0.0"), user=persona["non_admin_user"],
-                               password=persona["non_admin_password"])
+                                     password=persona["non_admin_password"])
     assert rc == 1 and result["status"] == 403

@@ -67,7 +67,7 @@ def test_elements_in_every_form_nft_prints():
 
 def test_the_table_whose_output_chain_drops_is_chosen(fake_commands):
     backend, _commands = backend_for(fake_commands, [table("inet", "filter"), base_chain("inet", "filter"),
-                                             table("inet", "other"), base_chain("inet", "other", policy="accept")])
+                                                     table("inet", "other"), base_chain("inet", "other", policy="accept")])
     assert backend.table() == ("inet", "filter") and not backend.owns_table()
 
 
@@ -95,7 +95,7 @@ def test_the_table_already_holding_the_rule_set_wins(fake_commands):
 
 def test_reading_the_live_objects_matches_the_rendered_desired_state(fake_commands):
     backend, _commands = backend_for(fake_commands, [table("inet", "filter"), base_chain("inet", "filter")]
-                             + managed(v6=["fd00::2"]))
+                                     + managed(v6=["fd00::2"]))
     desired = RuleSet("x", ["10.0.0.2", "fd00::2"])
     assert backend.read() == backend.render(desired, "both")
     assert backend.read() == [
@@ -141,7 +141,7 @@ def test_absent_deletes_only_the_rule_sets_objects(fake_commands):
 def test_boot_file_and_include_warning(fake_commands, tmp_path):
     path = tmp_path / "nftables.d" / "x.nft"
     backend, _commands = backend_for(fake_commands, [table("inet", "filter"), base_chain("inet", "filter")],
-                             persist_path=str(path))
+                                     persist_path=str(path))
     change, = backend.file_changes(RuleSet("x", ["10.0.0.2"]), "ipv4")
     assert change.before is None and "elements = { 10.0.0.2/32 }" in change.after
     assert change.after.rstrip().endswith('insert rule inet filter output jump egress_x comment "dcops.egress_rule:x"')
