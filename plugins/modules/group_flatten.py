@@ -36,6 +36,7 @@ requirements:
   - PyYAML (for O(source=yaml) with O(yaml_file))
   - httpx >= 0.27 (for O(source=crowd) and O(state=synced))
 extends_documentation_fragment:
+  - dcops.atlassian_cloud.group_sync
   - dcops.atlassian_cloud.attributes
   - dcops.atlassian_cloud.attributes.ACTIONGROUP_ATLASSIAN
 attributes:
@@ -213,49 +214,11 @@ options:
         changed through it and are reported in RV(sync.skipped_groups).
     type: str
     choices: [scim, groups_api]
-  prune:
-    description:
-      - With O(state=synced), also remove members the source does not have from groups the sync does not manage
-        (groups without O(managed_marker)). Members someone else added to those groups are removed too.
-    type: bool
-    default: false
-  managed_marker:
-    description:
-      - The text that marks a group as managed by the sync. The sync writes it to the SCIM C(externalId) or the
-        group C(description) of every group it creates. Use different markers for independent syncs.
-    type: str
-    default: Managed by dcops.atlassian_cloud group sync
-  batch_size:
-    description:
-      - Members per SCIM C(PATCH) operation.
-    type: int
-    default: 100
-  api_url:
-    description:
-      - Base URL of the Atlassian Cloud APIs; the SCIM base is C(<api_url>/scim/directory/<directory_id>).
-      - If not set, the value of the E(ATLASSIAN_API_URL) environment variable is used.
-    type: str
-    default: https://api.atlassian.com
   directory_id:
     description:
       - ID of the cloud directory (the user provisioning directory for O(target=scim)). Required with
         O(state=synced).
       - If not set, the value of the E(ATLASSIAN_SCIM_DIRECTORY_ID) environment variable is used.
-    type: str
-  directory_api_key:
-    description:
-      - API key of the user provisioning directory, sent as a bearer token. Required with O(target=scim).
-      - If not set, the value of the E(ATLASSIAN_SCIM_API_KEY) environment variable is used.
-    type: str
-  org_id:
-    description:
-      - ID of the Atlassian Cloud organization. Required with O(target=groups_api).
-      - If not set, the value of the E(ATLASSIAN_ORG_ID) environment variable is used.
-    type: str
-  api_key:
-    description:
-      - Organization API key, sent as a bearer token. Required with O(target=groups_api).
-      - If not set, the value of the E(ATLASSIAN_ORG_API_KEY) environment variable is used.
     type: str
   validate_certs:
     description:
@@ -267,23 +230,6 @@ options:
     description:
       - PEM file of certificate authorities to trust for the cloud API instead of the system store.
     type: path
-  timeout:
-    description:
-      - Read timeout of one cloud API request, in seconds.
-    type: float
-    default: 30
-  retry_max_time:
-    description:
-      - Total time in seconds that retries of one cloud API call may take (429, 502, 503, 504 and connection
-        errors, exponential backoff with jitter, honouring C(Retry-After) and C(X-RateLimit-Reset)).
-    type: float
-    default: 120
-  api_overrides:
-    description:
-      - Replace the path (or C(METHOD /path)) of an operation in the collection's API contract table,
-        keyed by operation name. See the collection's C(docs/api-contract.md).
-    type: dict
-    default: {}
 notes:
   - A group that lists itself as a member is ignored (OpenLDAP's C(groupOfNames) requires a member, and empty groups
     often name themselves); a nested group that is referenced but not defined is an empty group.

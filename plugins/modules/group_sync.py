@@ -30,6 +30,7 @@ author:
 requirements:
   - httpx >= 0.27
 extends_documentation_fragment:
+  - dcops.atlassian_cloud.group_sync
   - dcops.atlassian_cloud.attributes
   - dcops.atlassian_cloud.attributes.ACTIONGROUP_ATLASSIAN
 attributes:
@@ -58,29 +59,6 @@ options:
     type: str
     choices: [scim, groups_api]
     default: scim
-  prune:
-    description:
-      - Also remove members the source does not have from groups this module does not manage (groups without
-        O(managed_marker)). Members someone else added to those groups are removed too.
-    type: bool
-    default: false
-  managed_marker:
-    description:
-      - The text that marks a group as managed by this sync. The module writes it to the SCIM C(externalId) or the
-        group C(description) of every group it creates. Use different markers for independent syncs.
-    type: str
-    default: Managed by dcops.atlassian_cloud group sync
-  batch_size:
-    description:
-      - Members per SCIM C(PATCH) operation.
-    type: int
-    default: 100
-  api_url:
-    description:
-      - Base URL of the Atlassian Cloud APIs; the SCIM base is C(<api_url>/scim/directory/<directory_id>).
-      - If not set, the value of the E(ATLASSIAN_API_URL) environment variable is used.
-    type: str
-    default: https://api.atlassian.com
   directory_id:
     description:
       - ID of the cloud directory (the user provisioning directory for O(target=scim)).
@@ -96,40 +74,7 @@ options:
     description:
       - PEM file of certificate authorities to trust instead of the system store.
     type: path
-  timeout:
-    description:
-      - Read timeout of one HTTP request, in seconds.
-    type: float
-    default: 30
-  retry_max_time:
-    description:
-      - Total time in seconds that retries of one call may take (429, 502, 503, 504 and connection errors,
-        exponential backoff with jitter, honouring C(Retry-After) and C(X-RateLimit-Reset)).
-    type: float
-    default: 120
-  api_overrides:
-    description:
-      - Replace the path (or C(METHOD /path)) of an operation in the collection's API contract table,
-        keyed by operation name. See the collection's C(docs/api-contract.md).
-    type: dict
-    default: {}
-  org_id:
-    description:
-      - ID of the Atlassian Cloud organization. Required with O(target=groups_api).
-      - If not set, the value of the E(ATLASSIAN_ORG_ID) environment variable is used.
-    type: str
-  api_key:
-    description:
-      - Organization API key, sent as a bearer token. Required with O(target=groups_api).
-      - If not set, the value of the E(ATLASSIAN_ORG_API_KEY) environment variable is used.
-    type: str
-  directory_api_key:
-    description:
-      - API key of the user provisioning directory, sent as a bearer token. Required with O(target=scim).
-      - If not set, the value of the E(ATLASSIAN_SCIM_API_KEY) environment variable is used.
-    type: str
 notes:
-  - The API keys are never returned or logged by this module.
   - Removals use the RFC 7644 form C({"op":"remove","path":"members","value":[{"value":"<id>"}]}), one operation
     per batch. Atlassian does not document which removal forms its SCIM API accepts (the other RFC 7644 form is
     C(members[value eq "<id>"])); if your directory refuses this one, please report it.
