@@ -119,7 +119,10 @@ class AvailabilityPoller(threading.Thread):
     def run(self):
         with ThreadPoolExecutor(len(self.nodes)) as pool:
             while not self._stop_event.is_set():
-                states = list(pool.map(lambda node: node.status(timeout=0.5) == "RUNNING", self.nodes))
+                # A stopped or starting node refuses the connection or answers non-RUNNING at once, so the timeout
+                # only decides how long a busy but serving node may take; 2 s is shorter than a load balancer waits,
+                # and long enough for a healthy JVM on two loaded cores.
+                states = list(pool.map(lambda node: node.status(timeout=2.0) == "RUNNING", self.nodes))
                 self.samples.append((time.monotonic(), dict(zip((n.name for n in self.nodes), states))))
                 time.sleep(self.interval)
 
