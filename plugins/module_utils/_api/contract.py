@@ -58,10 +58,6 @@ ENDPOINTS = {
         "https://developer.atlassian.com/server/framework/atlassian-sdk/application-links/",
         "Application Links manifest (XML): product type id, version and build of any DC product. Served "
         "anonymously for application-link peers; not in the REST reference."),
-    "dc.status": _endpoint(
-        "GET", "/status", "dc", PUBLIC,
-        "https://confluence.atlassian.com/jirakb/how-to-check-jira-s-health-status-1207195466.html",
-        "Node health: {\"state\": \"RUNNING\"} once the node serves requests."),
 
     # --- Data Center: URL allowlist (no public REST contract) -------------------------------------------
     "dc.allowlist.list": _endpoint(
@@ -107,12 +103,6 @@ ENDPOINTS = {
     "dc.cloud_connector.apply": _endpoint(
         "PUT", "/rest/cloud-connector/1.0/connection", "dc", UI_INTERNAL, _CLOUD_CONNECTORS,
         "Apply client credentials {clientId, clientSecret} (Administration > Applications > Cloud connectors)."),
-    "dc.cloud_connector.requests": _endpoint(
-        "GET", "/rest/cloud-connector/1.0/requests", "dc", UI_INTERNAL, _CLOUD_CONNECTORS,
-        "Connection requests from cloud apps waiting for review."),
-    "dc.cloud_connector.accept": _endpoint(
-        "POST", "/rest/cloud-connector/1.0/requests/{request_id}/accept", "dc", UI_INTERNAL, _CLOUD_CONNECTORS,
-        "Accept a reviewed connection request."),
 
     # --- Data Center: users and groups (migration preflight) -------------------------------------------
     "jira.users": _endpoint(
@@ -130,9 +120,6 @@ ENDPOINTS = {
     "confluence.group_members": _endpoint(
         "GET", "/rest/api/group/{group_name}/member", "confluence", PUBLIC, _CONFLUENCE_REST + "api-group-group/",
         "Members of a group, paged with start/limit."),
-    "confluence.user": _endpoint(
-        "GET", "/rest/api/user", "confluence", PUBLIC, _CONFLUENCE_REST + "api-group-user/",
-        "One user by username (email included for admins)."),
 
     # --- Crowd (nested group source) -------------------------------------------------------------------
     "crowd.groups": _endpoint(
@@ -172,9 +159,6 @@ ENDPOINTS = {
     "cloud.groups.create": _endpoint(
         "POST", "/admin/v2/orgs/{org_id}/directories/{directory_id}/groups", "cloud-admin", PUBLIC,
         _ORG_API + "api-group-groups/", "Create a group {name, description}."),
-    "cloud.groups.get": _endpoint(
-        "GET", "/admin/v2/orgs/{org_id}/directories/{directory_id}/groups/{group_id}", "cloud-admin", PUBLIC,
-        _ORG_API + "api-group-groups/", "One group."),
     "cloud.groups.add_member": _endpoint(
         "POST", "/admin/v2/orgs/{org_id}/directories/{directory_id}/groups/{group_id}/memberships", "cloud-admin",
         PUBLIC, _ORG_API + "api-group-groups/", "Add a member {accountId}."),
@@ -204,9 +188,6 @@ ENDPOINTS = {
     "cloud.app_connectors.list": _endpoint(
         "GET", "/admin/v1/orgs/{org_id}/connected-sources/connectors/{connector_id}/apps", "cloud-admin",
         UI_INTERNAL, _CLOUD_CONNECTORS, "App connectors (Rovo, Portfolio Insights) on an org connector."),
-    "cloud.app_connectors.create": _endpoint(
-        "POST", "/admin/v1/orgs/{org_id}/connected-sources/connectors/{connector_id}/apps", "cloud-admin",
-        UI_INTERNAL, _CLOUD_CONNECTORS, "Connect an app (e.g. Portfolio Insights) through the org connector."),
     "cloud.app_connectors.delete": _endpoint(
         "DELETE", "/admin/v1/orgs/{org_id}/connected-sources/connectors/{connector_id}/apps/{app_id}",
         "cloud-admin", UI_INTERNAL, _CLOUD_CONNECTORS, "Remove an app connector."),
@@ -249,18 +230,12 @@ ENDPOINTS = {
     "scim.groups": _endpoint(
         "GET", "/scim/directory/{directory_id}/Groups", "scim", PUBLIC, _SCIM_API + "api-group-groups/",
         "Groups (filter=displayName eq \"x\", startIndex/count)."),
-    "scim.group": _endpoint(
-        "GET", "/scim/directory/{directory_id}/Groups/{group_id}", "scim", PUBLIC, _SCIM_API + "api-group-groups/",
-        "One group with its members."),
     "scim.groups.create": _endpoint(
         "POST", "/scim/directory/{directory_id}/Groups", "scim", PUBLIC, _SCIM_API + "api-group-groups/",
         "Create a group {displayName}; 409 when the name exists."),
     "scim.groups.patch": _endpoint(
         "PATCH", "/scim/directory/{directory_id}/Groups/{group_id}", "scim", PUBLIC, _SCIM_API + "api-group-groups/",
         "Add or remove members (PatchOp)."),
-    "scim.groups.delete": _endpoint(
-        "DELETE", "/scim/directory/{directory_id}/Groups/{group_id}", "scim", PUBLIC, _SCIM_API + "api-group-groups/",
-        "Delete a group."),
 }
 
 

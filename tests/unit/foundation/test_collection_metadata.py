@@ -34,3 +34,14 @@ def test_role_readmes_are_current():
     """Each role's README is generated from its argument specs, the interface ansible-core validates."""
     check = run_check("render_role_readmes.py")
     assert check.returncode == 0, check.stderr
+
+
+def test_contract_table_lists_only_operations_the_collection_calls():
+    """docs/api-contract.md tells users which endpoints the collection calls; an entry no code uses would
+    send them verifying an endpoint for nothing."""
+    from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.contract import ENDPOINTS
+
+    sources = [p for p in (ROOT / "plugins").rglob("*.py") if p.name != "contract.py"]
+    code = "\n".join(p.read_text(encoding="utf-8") for p in sources)
+    unused = sorted(name for name in ENDPOINTS if '"%s"' % name not in code)
+    assert unused == []
