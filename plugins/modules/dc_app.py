@@ -63,9 +63,10 @@ options:
   state:
     description:
       - V(present) installs the app when it is missing or does not satisfy O(version).
-      - V(latest) installs from O(app_url) even when the app is present (UPM upgrades it to the version the URL
-        serves), unless the installed version already satisfies O(version); changed only when the installed
-        version changed.
+      - V(latest) installs from O(app_url) when the URL serves a newer version than the installed one (or the app
+        is missing), unless the installed version already satisfies O(version). The module reads which app and
+        version the URL serves from the app's descriptor (C(atlassian-plugin.xml)) on the controller before it
+        writes anything, so a rerun with nothing newer sends no install.
       - V(absent) uninstalls the app.
     type: str
     choices: [present, latest, absent]
@@ -77,8 +78,13 @@ options:
     default: 300
 notes:
   - The user must be a system administrator; UPM only hands out the install token to administrators.
-  - In check mode with O(state=latest) and no O(version), the module cannot know which version the URL serves
-    and predicts a change only when the app is missing.
+  - Before an install the module downloads O(app_url) on the controller (no credentials are sent; public CAs
+    and O(ca_path) are trusted) and reads the app's key and version from its descriptor. A URL that serves
+    another app, or a version that does not meet O(version), fails before anything is written. With
+    O(state=present), a URL the controller cannot read is left to UPM (a warning says so, and check mode then
+    names the version as unknown); O(state=latest) needs to read it.
+  - UPM ends a successful install task with C(303 See Other) to the installed app and no body; the module then
+    reads the app by its key.
 """
 
 EXAMPLES = r"""
@@ -123,7 +129,10 @@ installed:
   type: bool
   sample: true
 version:
-  description: Installed version after the run; V(null) when not installed. In check mode, the current version.
+  description:
+    - Installed version after the run; V(null) when not installed.
+    - In check mode, the version the run would leave installed (read from O(app_url)'s descriptor), or
+      C((the version the URL serves, unknown until UPM installs it)) when the URL could not be read ahead.
   returned: always
   type: str
   sample: 1.4.2
@@ -159,32 +168,38 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module 
     dc_client,
     fail_api,
 )
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._dc import artifact
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._dc.upm import (
     Upm,
     UpmError,
-    compare_versions,
-    plan,
+    plan_app,
     satisfies,
 )
 
 
 def run(module, upm):
     params = module.params
-    key, state, version, match = params["key"], params["state"], params["version"], params["version_match"]
+    key = params["key"]
     before = upm.plugin(key)
     previous = before.get("version") if before else None
     result = {"key": key, "previous_version": previous}
-    if state == "latest" and version is not None and satisfies(previous, version, "minimum"):
-        action, reason = None, "%s installed satisfies at least %s" % (previous, version)
-    else:
-        action, reason = plan(previous, state, version, match)
-    result["reason"] = reason
-    if action == "install" and not params["app_url"]:
-        module.fail_json(msg="%s: %s, and no app_url is given to install it from." % (key, reason), **result)
+
+    def describe():
+        with artifact.download_client(params["validate_certs"], params["ca_path"], params["timeout"]) as http:
+            return artifact.describe_url(http, params["app_url"])
+
+    try:
+        plan = plan_app(key, previous, params["state"], params["version"], params["version_match"],
+                        params["app_url"], describe)
+    except UpmError as exc:
+        module.fail_json(msg="%s: %s." % (key, exc), **result)
+    result["reason"] = plan.reason
+    if plan.note:
+        module.warn(plan.note)
 
     after = before
-    if action and not module.check_mode:
-        if action == "uninstall":
+    if plan.action and not module.check_mode:
+        if plan.action == "uninstall":
             upm.uninstall(key)
             after = None
         else:
@@ -192,33 +207,25 @@ def run(module, upm):
             after = upm.plugin(key)
             if after is None:
                 module.fail_json(msg="UPM finished installing from %s, but %s is not installed: the URL serves "
-                                     "another app." % (params["app_url"], key), **result)
-            if state == "present" and not satisfies(after["version"], version, match):
+                                     "another app." % (params["app_url"], key), changed=True, **result)
+            if params["state"] == "present" and not satisfies(after["version"], params["version"],
+                                                              params["version_match"]):
                 module.fail_json(msg="UPM installed %s %s from %s, but %s %s is wanted." % (
-                    key, after["version"], params["app_url"], match, version), version=after["version"], **result)
-    current = after.get("version") if after else None
-
-    if action is None:
-        changed = False
-    elif module.check_mode:
-        changed = not (state == "latest" and previous is not None and version is None)
-    elif state == "latest":
-        changed = previous is None or compare_versions(previous, current) != 0
+                    key, after["version"], params["app_url"], params["version_match"], params["version"]),
+                    changed=True, version=after["version"], **result)
+    if module.check_mode:
+        current = plan.after
+        installed = plan.after is not None
     else:
-        changed = True
-
-    result.update(changed=changed, version=current,
-                  installed=(after is not None) if not module.check_mode else (
-                      state != "absent" if action else before is not None))
-    if after:
+        current = after.get("version") if after else None
+        installed = after is not None
+    result.update(changed=plan.action is not None, version=current, installed=installed)
+    if module.check_mode and plan.action == "install":
+        result["enabled"] = True  # UPM enables the apps it installs
+    elif after and installed:
         result["enabled"] = bool(after.get("enabled"))
     if module._diff:
-        wanted = current
-        if module.check_mode and action == "install":
-            wanted = version or "(from %s)" % params["app_url"]
-        elif module.check_mode and action == "uninstall":
-            wanted = None
-        result["diff"] = {"before": {"version": previous}, "after": {"version": wanted}}
+        result["diff"] = {"before": {"version": previous}, "after": {"version": current}}
     return result
 
 

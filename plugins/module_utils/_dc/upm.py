@@ -12,6 +12,8 @@ __metaclass__ = type
 import re
 import time
 
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._dc.artifact import ArtifactError
+
 INSTALLED_TYPE = "application/vnd.atl.plugins.installed+json"
 PLUGIN_TYPE = "application/vnd.atl.plugins.plugin+json"
 INSTALL_URI_TYPE = "application/vnd.atl.plugins.install.uri+json"
@@ -50,26 +52,80 @@ def compare_versions(left, right):
     return (a > b) - (a < b)
 
 
-def plan(installed, state, version=None, version_match="minimum"):
-    """What to do about one app: ``(action, reason)`` where action is None, "install" or "uninstall".
+UNKNOWN_VERSION = "(the version the URL serves, unknown until UPM installs it)"
 
-    `installed` is the installed version or None. For ``latest`` the URL decides the version, so the app is
-    (re)installed from it and the caller compares versions afterwards.
+
+class AppPlan(object):
+    """What ``dc_app`` will do about one app, decided before any write.
+
+    `action` is None, "install" or "uninstall"; `after` the version the app will have (None when it will
+    not be installed, `UNKNOWN_VERSION` when the URL could not be read ahead); `served` the descriptor of the
+    URL's app when it was read; `note` why the prediction is limited, if it is.
+    """
+
+    def __init__(self, action, reason, after, served=None, note=None):
+        self.action = action
+        self.reason = reason
+        self.after = after
+        self.served = served
+        self.note = note
+
+
+def plan_app(key, installed, state, version=None, version_match="minimum", app_url=None, describe=None):
+    """Decide the action for `key` (installed version `installed` or None).
+
+    `describe()` returns ``{"key", "version", "name"}`` of the app `app_url` serves, or raises
+    ``ArtifactError``; it is only called when an install is in question. Raises ``UpmError`` for a request
+    that cannot be met (no URL, the URL serves another app or an unsuitable version), before any write.
     """
     if state == "absent":
-        return ("uninstall", "installed") if installed else (None, "not installed")
-    if installed is None:
-        return "install", "not installed"
-    if state == "latest":
-        return "install", "installing the URL's version over %s" % installed
-    if version is None:
-        return None, "installed (%s)" % installed
-    order = compare_versions(installed, version)
-    if version_match == "exact" and order != 0:
-        return "install", "%s installed, %s wanted" % (installed, version)
-    if version_match == "minimum" and order < 0:
-        return "install", "%s installed, at least %s wanted" % (installed, version)
-    return None, "%s installed satisfies %s %s" % (installed, version_match, version)
+        if installed:
+            return AppPlan("uninstall", "installed", None)
+        return AppPlan(None, "not installed", None)
+    if state == "latest" and version is not None and satisfies(installed, version, "minimum"):
+        return AppPlan(None, "%s installed satisfies at least %s" % (installed, version), installed)
+    if state == "present":
+        if installed is not None and satisfies(installed, version, version_match):
+            if version is None:
+                return AppPlan(None, "installed (%s)" % installed, installed)
+            return AppPlan(None, "%s installed satisfies %s %s" % (installed, version_match, version), installed)
+        if installed is None:
+            reason = "not installed"
+        elif version_match == "exact":
+            reason = "%s installed, %s wanted" % (installed, version)
+        else:
+            reason = "%s installed, at least %s wanted" % (installed, version)
+    else:
+        reason = "not installed" if installed is None else None
+    if not app_url:
+        raise UpmError("%s, and no app_url is given to install it from" % (reason or "state=latest"))
+    served, note = _read_served(key, app_url, describe, required=(state == "latest"))
+    if served is None:
+        return AppPlan("install", reason, UNKNOWN_VERSION, note=note)
+    offered = served["version"]
+    if state == "present" and not satisfies(offered, version, version_match):
+        raise UpmError("%s serves %s %s, but %s %s is wanted: nothing was installed" % (
+            app_url, key, offered, version_match, version))
+    if state == "latest" and installed is not None:
+        if compare_versions(offered, installed) <= 0:
+            return AppPlan(None, "%s installed is not older than the %s %s serves" % (installed, offered, app_url),
+                           installed, served)
+        reason = "%s installed, %s serves %s" % (installed, app_url, offered)
+    return AppPlan("install", reason, offered, served)
+
+
+def _read_served(key, app_url, describe, required):
+    try:
+        served = describe()
+    except ArtifactError as exc:
+        if required:
+            raise UpmError("state=latest reads which version %s serves before installing, but %s. Pin the "
+                           "version with state=present and version, or make the URL readable from the "
+                           "controller" % (app_url, exc))
+        return None, "%s could not be read ahead (%s): UPM decides which version it installs" % (app_url, exc)
+    if served["key"] != key:
+        raise UpmError("%s serves the app %s, not %s: nothing was installed" % (app_url, served["key"], key))
+    return served, None
 
 
 def satisfies(installed, version, version_match):
@@ -107,7 +163,7 @@ class Upm:
         return token
 
     def install(self, uri, name=None, timeout=300.0):
-        """Install or upgrade from `uri` and wait for the task; returns the final task representation."""
+        """Install or upgrade from `uri` and wait for UPM's task to end (one token per install)."""
         body = {"pluginUri": uri}
         if name:
             body["pluginName"] = name
@@ -116,36 +172,66 @@ class Upm:
             headers={"Content-Type": INSTALL_URI_TYPE, "Accept": "application/json",
                      "X-Atlassian-Token": "no-check"},
             expect=(200, 201, 202))
-        return self.wait(response.json(), timeout)
+        task = _json_or_none(response)
+        if not isinstance(task, dict):
+            raise UpmError("UPM accepted the install of %s but answered no task to follow" % uri)
+        self.wait(task, timeout, response.headers.get("Location"))
 
-    def wait(self, task, timeout):
-        """Poll a UPM task until it is done: UPM answers 303 See Other (or ``status.done``) when it is."""
+    def wait(self, task, timeout, location=None):
+        """Poll a UPM task until it ends.
+
+        UPM ends a successful task by answering the poll with ``303 See Other`` whose ``Location`` is the
+        installed app, and no body to rely on; a failed task answers 200 with ``status.done`` and an error.
+        Nothing is read from the 303: the caller reads the app by key afterwards.
+        """
         deadline = self._clock() + timeout
+        pending = task_id(task, location)
         while True:
             status = task.get("status") or {}
             if status.get("done"):
-                if status.get("errorMessage") or status.get("subCode"):
-                    raise UpmError("UPM could not install %s: %s" % (
-                        status.get("source") or "the app", status.get("errorMessage") or status.get("subCode")))
-                return task
+                _raise_task_error(status)
+                return
             if self._clock() >= deadline:
                 raise UpmError("the UPM install task did not finish within %.0f s" % timeout)
-            self._sleep(min(max(float(task.get("pingAfter") or 100) / 1000.0, 0.1), 5.0))
-            response = self.client.call("upm.task", path_params={"task_id": task_id(task)},
-                                        expect=(200, 303))
-            task = response.json()
+            self._sleep(min(max(_number(task.get("pingAfter"), 100) / 1000.0, 0.1), 5.0))
+            response = self.client.call("upm.task", path_params={"task_id": pending}, expect=(200, 303))
             if response.status_code == 303:
-                task.setdefault("status", {})["done"] = True
-                return task
+                return
+            task = _json_or_none(response)
+            if not isinstance(task, dict):
+                raise UpmError("UPM answered the task poll with no task representation")
 
     def uninstall(self, key):
         self.client.call("upm.uninstall", path_params={"plugin_key": key}, expect=(200, 204))
 
 
-def task_id(task):
-    """The task id is the last segment of ``links.self`` (which carries the context path, so it is not
-    requested as-is: the contract's ``upm.task`` path is)."""
-    link = ((task.get("links") or {}).get("self") or "").rstrip("/")
-    if "/pending/" not in link:
-        raise UpmError("the UPM task has no pending link to poll")
-    return link.rsplit("/", 1)[1]
+def _json_or_none(response):
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _number(value, default):
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float(default)
+
+
+def _raise_task_error(status):
+    if status.get("errorMessage") or status.get("subCode") or "err" in str(status.get("contentType") or ""):
+        raise UpmError("UPM could not install %s: %s" % (
+            status.get("source") or "the app",
+            status.get("errorMessage") or status.get("subCode") or status.get("contentType")))
+
+
+def task_id(task, location=None):
+    """The pending task's id: the last segment of ``links.self`` (or of the install response's
+    ``Location``). The link carries the context path, so it is not requested as-is: the contract's
+    ``upm.task`` path is."""
+    for link in (((task.get("links") or {}).get("self")), location, task.get("id") and "/pending/" + task["id"]):
+        link = (link or "").split("?", 1)[0].rstrip("/")
+        if "/pending/" in link:
+            return link.rsplit("/", 1)[1]
+    raise UpmError("the UPM task has no pending link to poll")

@@ -1,60 +1,131 @@
-"""dc_app against the sandbox's UPM: token header, install media type, 202 + task polling, version comparison."""
+"""dc_app against the sandbox's UPM as UPM answers: token header, install media type, 202 + task polling that
+ends in a body-less 303, versions read from the app's own descriptor, version comparison."""
 
 import pytest
 
 KEY = "com.example.companion"
 
 
-def _uri(version):
-    return "https://marketplace.invalid/download/%s-%s.jar" % (KEY, version)
+def _uri(sandbox, version, key=KEY, kind="jar"):
+    """An app archive in the sandbox's artifact repository (a real jar with atlassian-plugin.xml)."""
+    return "%s/artifacts/%s-%s.%s" % (sandbox.url("cloud"), key, version, kind)
 
 
-def _upm_calls(sandbox):
-    return [(e["method"], e["path"].split("/rest/plugins/1.0/")[1], e["status"]) for e in sandbox.log("confluence")
+def _upm_calls(sandbox, persona):
+    return [(e["method"], e["path"].split("/rest/plugins/1.0/")[1], e["status"]) for e in sandbox.log(persona)
             if "/rest/plugins/1.0/" in e["path"]]
 
 
-def test_install_takes_a_token_posts_the_uri_and_polls_the_task(run_module, sandbox):
-    rc, result, _output = run_module("dc_app", "confluence", key=KEY, version="1.9.2", app_url=_uri("1.9.2"), diff=True)
+def _writes(sandbox, persona):
+    return [c for c in _upm_calls(sandbox, persona) if c[0] != "GET"]
+
+
+@pytest.mark.parametrize("persona, prefix", [("jira", ""), ("confluence", "/confluence")])
+def test_install_upgrade_rerun_and_check_mode(run_module, sandbox, persona, prefix):
+    rc, planned, _output = run_module("dc_app", persona, key=KEY, version="1.9.2", app_url=_uri(sandbox, "1.9.2"),
+                                      check_mode=True, diff=True)
+    assert rc == 0, planned
+    assert planned["changed"] and planned["version"] == "1.9.2" and planned["installed"]
+    assert planned["diff"] == {"before": {"version": None}, "after": {"version": "1.9.2"}}
+    assert _writes(sandbox, persona) == []
+
+    sandbox.clear_log()
+    rc, result, _output = run_module("dc_app", persona, key=KEY, version="1.9.2", app_url=_uri(sandbox, "1.9.2"),
+                                     diff=True)
     assert rc == 0, result
-    assert result["changed"] and result["installed"] and result["version"] == "1.9.2"
-    assert result["diff"] == {"before": {"version": None}, "after": {"version": "1.9.2"}}
-    calls = _upm_calls(sandbox)
-    # Context path honoured, token first, 202, then the pending task until UPM's 303.
-    assert calls[1:3] == [("GET", "", 200), ("POST", "", 202)]
+    assert result["changed"] and result["installed"] and result["version"] == "1.9.2" and result["enabled"]
+    assert {k: result[k] for k in ("changed", "version", "installed", "diff")} == {
+        k: planned[k] for k in ("changed", "version", "installed", "diff")}
+    calls = _upm_calls(sandbox, persona)
+    # one token per install, then the install (202), then the task until UPM's body-less 303
+    assert [c for c in calls if c[1] == ""] == [("GET", "", 200), ("POST", "", 202)]
     assert [c[2] for c in calls if c[1].startswith("pending/")] == [200, 303]
-    install = [e for e in sandbox.log("confluence") if e["method"] == "POST"][0]
-    assert install["path"] == "/confluence/rest/plugins/1.0/" and install["query"]["token"]
+    install = [e for e in sandbox.log(persona) if e["method"] == "POST"][0]
+    assert install["path"] == prefix + "/rest/plugins/1.0/" and install["query"]["token"]
 
-
-def test_versions_compare_as_versions(run_module):
-    assert run_module("dc_app", "jira", key=KEY, version="1.9.2", app_url=_uri("1.9.2"))[0] == 0
-    rc, upgraded, _output = run_module("dc_app", "jira", key=KEY, version="1.10.0", app_url=_uri("1.10.0"))
+    sandbox.clear_log()
+    rc, upgraded, _output = run_module("dc_app", persona, key=KEY, version="1.10.0",
+                                       app_url=_uri(sandbox, "1.10.0"), diff=True)
     assert rc == 0 and upgraded["changed"] and upgraded["previous_version"] == "1.9.2"
     assert upgraded["version"] == "1.10.0"
-    rc, kept, _output = run_module("dc_app", "jira", key=KEY, version="1.9.2", app_url=_uri("1.9.2"))
+    assert len(_writes(sandbox, persona)) == 1
+
+    for check_mode in (True, False):
+        sandbox.clear_log()
+        rc, rerun, _output = run_module("dc_app", persona, key=KEY, version="1.10.0",
+                                        app_url=_uri(sandbox, "1.10.0"), check_mode=check_mode, diff=True)
+        assert rc == 0 and rerun["changed"] is False and rerun["version"] == "1.10.0"
+        assert rerun["diff"] == {"before": {"version": "1.10.0"}, "after": {"version": "1.10.0"}}
+        assert _writes(sandbox, persona) == []
+
+
+def test_the_sandbox_ends_a_task_with_a_bodyless_redirect(run_module, sandbox):
+    """The shape the module must live with: a client that parses the 303 would fail here."""
+    assert run_module("dc_app", "jira", key=KEY, app_url=_uri(sandbox, "1.0.0"))[0] == 0
+    redirect = [e for e in sandbox.log("jira") if e["status"] == 303]
+    assert len(redirect) == 1 and redirect[0]["path"].startswith("/rest/plugins/1.0/pending/")
+
+
+def test_versions_compare_as_versions(run_module, sandbox):
+    assert run_module("dc_app", "jira", key=KEY, version="1.10.0", app_url=_uri(sandbox, "1.10.0"))[0] == 0
+    rc, kept, _output = run_module("dc_app", "jira", key=KEY, version="1.9.2", app_url=_uri(sandbox, "1.9.2"))
     assert rc == 0 and kept["changed"] is False and kept["version"] == "1.10.0"
     rc, same, _output = run_module("dc_app", "jira", key=KEY, version="1.10", version_match="exact")
     assert rc == 0 and same["changed"] is False
 
     rc, planned, _output = run_module("dc_app", "jira", key=KEY, version="1.9.2", version_match="exact",
-                                      app_url=_uri("1.9.2"), check_mode=True)
-    assert rc == 0 and planned["changed"] and planned["version"] == "1.10.0"
+                                      app_url=_uri(sandbox, "1.9.2"), check_mode=True)
+    assert rc == 0 and planned["changed"] and planned["version"] == "1.9.2"
     rc, pinned, _output = run_module("dc_app", "jira", key=KEY, version="1.9.2", version_match="exact",
-                                     app_url=_uri("1.9.2"))
+                                     app_url=_uri(sandbox, "1.9.2"))
     assert rc == 0 and pinned["changed"] and pinned["version"] == "1.9.2"
 
 
-def test_latest_is_changed_only_when_the_version_moved(run_module):
-    assert run_module("dc_app", "jira", key=KEY, app_url=_uri("2.0.0"))[0] == 0
-    rc, same, _output = run_module("dc_app", "jira", key=KEY, state="latest", app_url=_uri("2.0.0"))
-    assert rc == 0 and same["changed"] is False
-    rc, newer, _output = run_module("dc_app", "jira", key=KEY, state="latest", app_url=_uri("2.1.0"))
-    assert rc == 0 and newer["changed"] and newer["version"] == "2.1.0"
+@pytest.mark.parametrize("kind", ["jar", "obr"])
+def test_latest_installs_only_what_is_newer(run_module, sandbox, kind):
+    rc, first, _output = run_module("dc_app", "jira", key=KEY, state="latest", app_url=_uri(sandbox, "2.0.0", kind=kind))
+    assert rc == 0 and first["changed"] and first["version"] == "2.0.0"
+    for check_mode in (True, False):
+        sandbox.clear_log()
+        rc, same, _output = run_module("dc_app", "jira", key=KEY, state="latest", check_mode=check_mode,
+                                       app_url=_uri(sandbox, "2.0.0", kind=kind))
+        assert rc == 0 and same["changed"] is False and same["version"] == "2.0.0"
+        assert _writes(sandbox, "jira") == [] and _upm_calls(sandbox, "jira") == [("GET", KEY + "-key", 200)]
+    rc, older, _output = run_module("dc_app", "jira", key=KEY, state="latest", app_url=_uri(sandbox, "1.9.0"))
+    assert rc == 0 and older["changed"] is False and older["version"] == "2.0.0"
+
+    rc, planned, _output = run_module("dc_app", "jira", key=KEY, state="latest", app_url=_uri(sandbox, "2.1.0"),
+                                      check_mode=True, diff=True)
+    assert rc == 0 and planned["changed"] and planned["diff"]["after"] == {"version": "2.1.0"}
+    rc, newer, _output = run_module("dc_app", "jira", key=KEY, state="latest", app_url=_uri(sandbox, "2.1.0"),
+                                    diff=True)
+    assert rc == 0 and newer["changed"] and newer["version"] == "2.1.0" and newer["diff"] == planned["diff"]
 
 
-def test_absent_uninstalls_once(run_module):
-    run_module("dc_app", "jira", key=KEY, app_url=_uri("1.0.0"))
+def test_a_url_serving_another_app_fails_before_any_write(run_module, sandbox):
+    sandbox.seed("cloud", "artifacts", {"served": {"companion.jar": {"key": "com.other.app", "version": "1.0.0"}}})
+    url = "%s/artifacts/companion.jar" % sandbox.url("cloud")
+    for state in ("present", "latest"):
+        rc, result, _output = run_module("dc_app", "jira", key=KEY, state=state, app_url=url)
+        assert rc == 1 and "serves the app com.other.app, not %s" % KEY in result["msg"]
+    assert _writes(sandbox, "jira") == []
+
+
+def test_an_unreadable_url_is_left_to_upm_for_present_and_refused_for_latest(run_module, sandbox):
+    unreachable = "https://marketplace.invalid/download/%s-3.0.0.jar" % KEY
+    rc, planned, output = run_module("dc_app", "jira", key=KEY, app_url=unreachable, check_mode=True)
+    assert rc == 0 and planned["changed"] and planned["version"].startswith("(the version the URL serves")
+    assert "could not be read ahead" in str(planned.get("warnings"))
+    rc, result, _output = run_module("dc_app", "jira", key=KEY, app_url=unreachable)
+    assert rc == 0 and result["version"] == "3.0.0"
+    rc, latest, _output = run_module("dc_app", "jira", key=KEY, state="latest", app_url=unreachable)
+    assert rc == 1 and "state=latest reads which version" in latest["msg"]
+
+
+def test_absent_uninstalls_once(run_module, sandbox):
+    run_module("dc_app", "jira", key=KEY, app_url=_uri(sandbox, "1.0.0"))
+    rc, planned, _output = run_module("dc_app", "jira", key=KEY, state="absent", check_mode=True)
+    assert rc == 0 and planned["changed"] and planned["installed"] is False and planned["version"] is None
     rc, removed, _output = run_module("dc_app", "jira", key=KEY, state="absent")
     assert rc == 0 and removed["changed"] and removed["installed"] is False
     rc, again, _output = run_module("dc_app", "jira", key=KEY, state="absent")
@@ -64,15 +135,18 @@ def test_absent_uninstalls_once(run_module):
 @pytest.mark.parametrize("args, message", [
     ({"version": "1.0.0"}, "no app_url is given"),
     ({"app_url": "https://marketplace.invalid/download/not-an-app"}, "Could not find a plugin descriptor"),
-    ({"version": "3.0.0", "app_url": _uri("2.5.0")}, "2.5.0 from"),
+    ({"version": "3.0.0", "app_url": "2.5.0"}, "serves %s 2.5.0, but minimum 3.0.0 is wanted" % KEY),
 ])
-def test_failures_name_what_was_found(run_module, args, message):
+def test_failures_name_what_was_found(run_module, sandbox, args, message):
+    if args.get("app_url") == "2.5.0":
+        args = dict(args, app_url=_uri(sandbox, "2.5.0"))
     rc, result, _output = run_module("dc_app", "jira", key=KEY, **args)
-    assert rc == 1 and message in result["msg"]
+    assert rc == 1 and message in result["msg"], result["msg"]
+    assert _writes(sandbox, "jira") == [] or "descriptor" in message
 
 
 def test_a_non_admin_gets_the_products_refusal(run_module, sandbox):
     persona = sandbox.persona("jira")
-    rc, result, _output = run_module("dc_app", "jira", key=KEY, app_url=_uri("1.0.0"), user=persona["non_admin_user"],
-                                     password=persona["non_admin_password"])
+    rc, result, _output = run_module("dc_app", "jira", key=KEY, app_url=_uri(sandbox, "1.0.0"),
+                                     user=persona["non_admin_user"], password=persona["non_admin_password"])
     assert rc == 1 and result["status"] == 403

@@ -1,14 +1,27 @@
-"""UPM version comparison and the install plan."""
+"""UPM version comparison, the install plan, task polling that ends in a body-less 303, app descriptors."""
 
+import io
+import zipfile
+
+import httpx
 import pytest
 
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiClient
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._dc.artifact import (
+    ArtifactError,
+    read_descriptor,
+)
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._dc.upm import (
+    UNKNOWN_VERSION,
+    Upm,
     UpmError,
     compare_versions,
-    plan,
+    plan_app,
     satisfies,
     task_id,
 )
+
+KEY = "com.example.app"
 
 
 @pytest.mark.parametrize("first, second, order", [
@@ -31,19 +44,62 @@ def test_a_non_version_is_refused():
         compare_versions("latest", "1.0")
 
 
-@pytest.mark.parametrize("installed, state, version, match, action", [
-    (None, "present", None, "minimum", "install"),
-    ("1.0.0", "present", None, "minimum", None),
-    ("1.9.2", "present", "1.10.0", "minimum", "install"),
-    ("1.10.0", "present", "1.9.2", "minimum", None),
-    ("1.10.0", "present", "1.9.2", "exact", "install"),
-    ("1.10", "present", "1.10.0", "exact", None),
-    ("1.0.0", "latest", None, "minimum", "install"),
-    ("1.0.0", "absent", None, "minimum", "uninstall"),
-    (None, "absent", None, "minimum", None),
+def _served(version, key=KEY):
+    return lambda: {"key": key, "version": version, "name": key}
+
+
+def _unreadable():
+    raise ArtifactError("it answered HTTP 404")
+
+
+@pytest.mark.parametrize("installed, state, version, match, served, action, after", [
+    (None, "present", None, "minimum", "1.0.0", "install", "1.0.0"),
+    ("1.0.0", "present", None, "minimum", "2.0.0", None, "1.0.0"),
+    ("1.9.2", "present", "1.10.0", "minimum", "1.10.1", "install", "1.10.1"),
+    ("1.10.0", "present", "1.9.2", "minimum", "1.9.2", None, "1.10.0"),
+    ("1.10.0", "present", "1.9.2", "exact", "1.9.2", "install", "1.9.2"),
+    ("1.10", "present", "1.10.0", "exact", "1.10.0", None, "1.10"),
+    (None, "latest", None, "minimum", "1.0.0", "install", "1.0.0"),
+    ("1.0.0", "latest", None, "minimum", "1.1.0", "install", "1.1.0"),
+    ("1.1.0", "latest", None, "minimum", "1.1.0", None, "1.1.0"),
+    ("1.2.0", "latest", None, "minimum", "1.1.0", None, "1.2.0"),
+    ("1.2.0", "latest", "1.0", "minimum", "9.0.0", None, "1.2.0"),
+    ("1.0.0", "absent", None, "minimum", None, "uninstall", None),
+    (None, "absent", None, "minimum", None, None, None),
 ])
-def test_plan(installed, state, version, match, action):
-    assert plan(installed, state, version, match)[0] == action
+def test_plan(installed, state, version, match, served, action, after):
+    plan = plan_app(KEY, installed, state, version, match, "https://x.invalid/app.jar", _served(served))
+    assert (plan.action, plan.after) == (action, after)
+
+
+def test_the_url_is_read_only_when_an_install_is_in_question():
+    def never():
+        raise AssertionError("the URL was read")
+
+    assert plan_app(KEY, "2.0.0", "present", "1.0", "minimum", "https://x.invalid/a.jar", never).action is None
+    assert plan_app(KEY, "2.0.0", "absent", describe=never).action == "uninstall"
+
+
+@pytest.mark.parametrize("state, served, message", [
+    ("present", _served("1.0.0", key="com.other"), "serves the app com.other, not com.example.app"),
+    ("latest", _served("1.0.0", key="com.other"), "serves the app com.other"),
+    ("present", _served("1.5.0"), "serves com.example.app 1.5.0, but minimum 2.0 is wanted"),
+    ("latest", _unreadable, "state=latest reads which version"),
+])
+def test_requests_that_cannot_be_met_fail_before_any_write(state, served, message):
+    with pytest.raises(UpmError, match=message):
+        plan_app(KEY, "1.0.0", state, "2.0" if state == "present" else None, "minimum", "https://x.invalid/a.jar",
+                 served)
+
+
+def test_an_unreadable_url_leaves_the_version_to_upm_for_present():
+    plan = plan_app(KEY, None, "present", None, "minimum", "https://x.invalid/a.jar", _unreadable)
+    assert plan.action == "install" and plan.after == UNKNOWN_VERSION and "HTTP 404" in plan.note
+
+
+def test_no_url_fails_when_an_install_is_needed():
+    with pytest.raises(UpmError, match="no app_url"):
+        plan_app(KEY, None, "present", app_url=None, describe=_unreadable)
 
 
 def test_satisfies():
@@ -56,3 +112,73 @@ def test_task_id_comes_from_the_pending_link():
     assert task_id({"links": {"self": "/confluence/rest/plugins/1.0/pending/abc-1"}}) == "abc-1"
     with pytest.raises(UpmError):
         task_id({"links": {"self": "/rest/plugins/1.0/com.x-key"}})
+
+
+def test_task_id_also_comes_from_the_install_responses_location():
+    assert task_id({}, "https://jira.example.com/rest/plugins/1.0/pending/t-9") == "t-9"
+
+
+def _upm(responses, seen):
+    def handler(request):
+        seen.append((request.method, request.url.path))
+        return responses.pop(0)
+
+    client = ApiClient("https://jira.example.com", auth=("basic", "admin", "pw"), retry=None)
+    client._http = httpx.Client(transport=httpx.MockTransport(handler), base_url="https://jira.example.com")
+    return Upm(client, sleep=lambda s: None)
+
+
+def test_a_task_that_ends_in_a_bodyless_303_is_an_install_that_finished():
+    seen = []
+    pending = {"type": "INSTALL", "pingAfter": 100, "status": {"done": False},
+               "links": {"self": "/rest/plugins/1.0/pending/t-1"}}
+    upm = _upm([httpx.Response(200, headers={"upm-token": "tok"}, json={"plugins": []}),
+                httpx.Response(202, json=pending),
+                httpx.Response(200, json=pending),
+                httpx.Response(303, headers={"Location": "/rest/plugins/1.0/com.example.app-key"})], seen)
+    upm.install("https://x.invalid/a.jar")
+    assert seen == [("GET", "/rest/plugins/1.0/"), ("POST", "/rest/plugins/1.0/"),
+                    ("GET", "/rest/plugins/1.0/pending/t-1"), ("GET", "/rest/plugins/1.0/pending/t-1")]
+
+
+def test_a_failed_task_names_upms_reason():
+    failed = {"status": {"done": True, "contentType": "application/vnd.atl.plugins.task.install.err+json",
+                         "errorMessage": "descriptor not found", "source": "a.jar"},
+              "links": {"self": "/rest/plugins/1.0/pending/t-2"}}
+    upm = _upm([httpx.Response(200, headers={"upm-token": "tok"}),
+                httpx.Response(202, json=dict(failed, status={"done": False})),
+                httpx.Response(200, json=failed)], [])
+    with pytest.raises(UpmError, match="descriptor not found"):
+        upm.install("https://x.invalid/a.jar")
+
+
+def _zip(files):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+DESCRIPTOR = ('<atlassian-plugin key="com.example.app" name="Example" plugins-version="2">'
+              "<plugin-info><version>4.2.0</version></plugin-info></atlassian-plugin>")
+
+
+def test_descriptors_of_a_jar_an_obr_and_a_transformerless_app():
+    jar = _zip({"atlassian-plugin.xml": DESCRIPTOR})
+    assert read_descriptor(jar) == {"key": KEY, "version": "4.2.0", "name": "Example"}
+    obr = _zip({"obr.xml": "<repository/>", "dependencies/lib.jar": _zip({"x": "y"}), "app-4.2.0.jar": jar})
+    assert read_descriptor(obr)["version"] == "4.2.0"
+    manifest = "Manifest-Version: 1.0\r\nAtlassian-Plugin-Key: com.example.\r\n app\r\nBundle-Version: 5.0.1\r\n"
+    assert read_descriptor(_zip({"META-INF/MANIFEST.MF": manifest})) == {"key": KEY, "version": "5.0.1", "name": KEY}
+
+
+@pytest.mark.parametrize("archive, message", [
+    (b"not a zip", "not a jar or OBR"),
+    (_zip({"readme.txt": "x"}), "no atlassian-plugin.xml"),
+    (_zip({"atlassian-plugin.xml": "<atlassian-plugin"}), "not well-formed"),
+    (_zip({"atlassian-plugin.xml": '<atlassian-plugin key="k"/>'}), "no version"),
+])
+def test_what_is_not_an_app_is_named(archive, message):
+    with pytest.raises(ArtifactError, match=message):
+        read_descriptor(archive)

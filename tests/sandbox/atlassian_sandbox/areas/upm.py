@@ -2,11 +2,16 @@
 
 As UPM answers: the installed list carries the one-time ``upm-token`` response header; an install is a POST
 with ``?token=`` and ``Content-Type: application/vnd.atl.plugins.install.uri+json`` answered 202 with a task
-representation whose ``links.self`` is polled; the task is pending on the first poll and then complete (303
-See Other to the installed app, as UPM redirects) or failed (``status.done`` with ``errorMessage``).
+representation whose ``links.self`` is polled (the 202 also carries it as ``Location``); the task is pending
+on the first poll and then either complete or failed. Complete is answered as UPM answers it: ``303 See Other``
+with ``Location`` set to the installed app and NO body (public UPM clients follow the Location or read the app
+by key; nothing may be read from the redirect itself). Failed is ``200`` with ``status.done`` and
+``errorMessage`` / ``subCode`` and an ``...install.err+json``-style content type.
 
-Where an install URI comes from: ``catalogue`` (URI -> key, name, version) seeded by tests, otherwise a file
-name of the form ``<key>-<version>.jar`` / ``.obr`` at the end of the URI.
+What an install URI serves, as UPM learns it by downloading the URI and reading the app's descriptor: an app
+jar of this sandbox's artifact repository (``areas/artifacts.py``: the same key and version the jar's
+``atlassian-plugin.xml`` carries), a ``catalogue`` entry (URI -> key, name, version) seeded by tests, or a
+file name of the form ``<key>-<version>.jar`` / ``.obr`` at the end of the URI.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import uuid
 from aiohttp import web
 
 from ..auth import ADMIN, requires
+from . import artifacts
 
 KINDS = {"jira", "confluence"}
 
@@ -25,7 +31,6 @@ INSTALLED_TYPE = "application/vnd.atl.plugins.installed+json"
 PLUGIN_TYPE = "application/vnd.atl.plugins.plugin+json"
 INSTALL_URI_TYPE = "application/vnd.atl.plugins.install.uri+json"
 INSTALLING_TYPE = "application/vnd.atl.plugins.install.installing+json"
-COMPLETE_TYPE = "application/vnd.atl.plugins.install.complete+json"
 ERROR_TYPE = "application/vnd.atl.plugins.task.install.err+json"
 # Polls a task answers "pending" before it completes (UPM's pingAfter loop).
 PENDING_POLLS = 1
@@ -76,20 +81,20 @@ def routes(persona):
         if task["state"] == "pending":
             body["status"] = {"done": False, "statusCode": 200, "contentType": INSTALLING_TYPE,
                               "source": task["uri"]}
-        elif task["state"] == "failed":
+        else:  # failed: a completed task is never represented, UPM redirects instead
             body["status"] = {"done": True, "statusCode": 200, "contentType": ERROR_TYPE, "source": task["uri"],
                               "subCode": "upm.pluginInstall.error.descriptor.not.found",
                               "errorMessage": task["error"]}
-        else:
-            body["status"] = {"done": True, "statusCode": 200, "contentType": COMPLETE_TYPE, "source": task["uri"],
-                              "plugin": {"key": task["key"], "version": task["version"]}}
-            body["links"]["result"] = plugin_link(task["key"])
         return body
 
     def resolve_uri(uri):
         known = state()["catalogue"].get(uri)
         if known:
             return known
+        cloud = persona.sandbox.cloud
+        repository = "%s%s" % (cloud.base_url, artifacts.PATH)
+        if uri.startswith(repository):
+            return artifacts.descriptor(cloud.state["artifacts"], uri[len(repository):].split("?", 1)[0])
         match = _FILE_NAME.search(uri.split("?", 1)[0])
         if match:
             return {"key": match.group("key"), "name": match.group("key"), "version": match.group("version")}
@@ -125,7 +130,8 @@ def routes(persona):
         else:
             task["error"] = f"Could not find a plugin descriptor in {uri}."
         state()["tasks"][task_id] = task
-        return _json(task_repr(task_id, task), status=202, content_type=INSTALLING_TYPE)
+        return _json(task_repr(task_id, task), status=202, content_type=INSTALLING_TYPE,
+                     headers={"Location": persona.path(f"/rest/plugins/1.0/pending/{task_id}")})
 
     @requires(ADMIN)
     async def pending(request):
@@ -143,11 +149,11 @@ def routes(persona):
                     state()["plugins"][task["key"]] = {"key": task["key"], "name": task["name"],
                                                        "version": task["version"], "enabled": True,
                                                        "userInstalled": True}
-        body = task_repr(task_id, task)
         if task["state"] == "complete":
-            return _json(body, status=303, content_type=COMPLETE_TYPE,
-                         headers={"Location": f"{persona.sandbox.scheme}://localhost:{persona.port}"
-                                  + plugin_link(task["key"])})
+            # UPM's redirect to the installed app: a Location and no entity
+            return web.Response(status=303, headers={
+                "Location": f"{persona.sandbox.scheme}://localhost:{persona.port}" + plugin_link(task["key"])})
+        body = task_repr(task_id, task)
         return _json(body, content_type=body["status"]["contentType"])
 
     @requires(ADMIN)
