@@ -22,9 +22,11 @@ description:
     which answers with a task that the module polls until it finishes. The addresses of a task that does not
     report a clean success (its status body is not documented by Atlassian) are confirmed by reading their
     policies again, and reported one by one.
-  - Resolving policy names uses the admin UI's internal policy list (C(cloud.auth_policy.list)); give
-    O(policy) and O(fallback_policy) as policy IDs together with O(resolve_names=false) to use public
-    endpoints only.
+  - Resolving policy names uses the admin UI's internal policy list (C(cloud.auth_policy.list)). Give
+    O(policy) and O(fallback_policy) as policy IDs and the module calls public endpoints only (add-users,
+    task status, bulk-fetch and the Organizations API users list).
+  - A failure after a write (an API error on a later batch) fails the task with C(changed=true), the tasks
+    sent and every address's outcome, so a rerun and a human can pick up from there.
 author:
   - dcops engineers (@dcops)
 requirements:
@@ -92,8 +94,9 @@ options:
     description:
       - Read the policy list (UI-internal endpoint) to resolve O(policy) and O(fallback_policy) names and to tell
         the default policy apart. With V(false), both must be policy IDs and only public endpoints are called.
+      - When not set, the list is read only when O(policy) or O(fallback_policy) is a name rather than a policy
+        ID (a UUID).
     type: bool
-    default: true
   task_timeout:
     description:
       - Seconds to wait for one C(add-users) task to finish.
@@ -143,7 +146,6 @@ EXAMPLES = r"""
     org_id: "{{ atlassian_org_id }}"
     api_key: "{{ vault_atlassian_org_api_key }}"
     policy: 5d1f0c8e-7a43-4a8e-9d7b-2f6c1e0a9b31
-    resolve_names: false
     members:
       - alice@example.com
 """
@@ -168,11 +170,32 @@ summary:
   type: dict
   sample: {added: 10, moved: 2, already_present: 1200, moved_to_fallback: 1, failed: 0}
 tasks:
-  description: The C(add-users) tasks sent, with their final status and the number of addresses they reported failed.
+  description:
+    - The C(add-users) tasks sent, with their final status (V(SUCCEEDED), V(FINISHED_WITH_FAILURES),
+      V(TIMED_OUT (...)), or the word an undocumented status body carried) and the task's own counts.
   returned: always
   type: list
   elements: dict
-  sample: [{task_id: 3f0c, policy_id: 5d1f, users: 10000, status: COMPLETED, failed: 0}]
+  contains:
+    task_id:
+      description: The task's ID.
+      type: str
+    policy_id:
+      description: The policy the task adds to.
+      type: str
+    users:
+      description: Addresses sent in the task.
+      type: int
+    status:
+      description: How the task ended.
+      type: str
+    succeeded:
+      description: The task's C(successCount); V(null) when its status body has no documented counts.
+      type: int
+    failed:
+      description: Addresses the task reported failed (C(failureCount), at least the addresses in C(failureReasons)).
+      type: int
+  sample: [{task_id: 3f0c, policy_id: 5d1f, users: 10000, status: SUCCEEDED, succeeded: 10000, failed: 0}]
 invalid:
   description: Entries that are not email addresses (the module fails when there are any, before any call).
   returned: always
@@ -211,7 +234,7 @@ def argument_spec():
         mode=dict(type="str", choices=["bulk", "individual"], default="bulk"),
         batch_size=dict(type="int"),
         lookup_batch_size=dict(type="int", default=policy_members.LOOKUP_BATCH),
-        resolve_names=dict(type="bool", default=True),
+        resolve_names=dict(type="bool"),
         task_timeout=dict(type="float", default=900.0),
         report_unchanged=dict(type="bool", default=False),
         fail_on_address_errors=dict(type="bool", default=True),
@@ -219,10 +242,21 @@ def argument_spec():
     return spec
 
 
+def needs_policy_list(params):
+    """Whether the UI-internal policy list must be read: to resolve a name (not an ID), or when asked."""
+    if params["resolve_names"] is not None:
+        return params["resolve_names"]
+    named = [params["policy"]] + ([params["fallback_policy"]] if params["exclusive"] else [])
+    return not all(policy_members.UUID.match(value or "") for value in named)
+
+
 def resolve_policies(client, params):
     """(target id, fallback id or None, id -> name, default policy id or None)."""
-    if not params["resolve_names"]:
-        return params["policy"], params["fallback_policy"], {}, None
+    fallback = params["fallback_policy"] if params["exclusive"] else None
+    if not needs_policy_list(params):
+        if fallback is not None and fallback == params["policy"]:
+            raise policies.PolicyError("fallback_policy must be another policy than %s" % params["policy"])
+        return params["policy"], fallback, {}, None
     org = policies.read_org(client, params["org_id"])
     target = org.require(params["policy"])
     fallback = org.require(params["fallback_policy"], "fallback_policy") if params["exclusive"] else None
@@ -233,41 +267,56 @@ def resolve_policies(client, params):
     return target["id"], fallback["id"] if fallback else None, names, default[0] if default else None
 
 
-def run(module, client, emails):
+def read_and_plan(module, client, emails):
     params = module.params
     org_id = params["org_id"]
     target, fallback, names, default_id = resolve_policies(client, params)
     accounts = policy_members.managed_accounts(client, org_id)
     # exclusive needs every account's policy (who is in the target now); otherwise only the listed ones
-    if fallback:
-        lookup = list(accounts.values())
-    else:
-        lookup = [accounts[e] for e in emails if e in accounts]
-    policy_of = policy_members.current_policies(client, org_id, lookup, params["lookup_batch_size"], names)
+    listed = sorted(accounts.items()) if fallback else [(e, accounts[e]) for e in emails if e in accounts]
+    policy_of = policy_members.current_policies(client, org_id, listed, params["lookup_batch_size"], names)
+    unknown = sum(1 for value in policy_of.values() if value == policy_members.UNKNOWN_POLICY)
+    if unknown:
+        module.warn("bulk-fetch named no policy this module can read for %d accounts; they are sent to the "
+                    "policy again on every run (the reference does not document the item's policy field)" % unknown)
     plan = policy_members.plan_members(target, emails, accounts, policy_of, names, default_id, fallback)
+    return plan, accounts, names
 
-    tasks = []
+
+def task_report(runner):
+    return [dict(task_id=t["task_id"], policy_id=t["policy_id"], users=t["users"], status=t["status"],
+                 succeeded=t["succeeded"], failed=t["failed"]) for t in runner.tasks]
+
+
+def run(module, client, emails):
+    params = module.params
+    plan, accounts, names = read_and_plan(module, client, emails)
+    tasks, error = [], None
     if plan.adds and not module.check_mode:
         batch_size = params["batch_size"] or LIMITS[params["mode"]]
-        runner = policy_members.TaskRunner(client, org_id, timeout=params["task_timeout"])
-        failures, unconfirmed = policy_members.apply_plan(plan, runner, batch_size)
-        after = policy_members.current_policies(client, org_id, [accounts[email] for email in unconfirmed],
-                                                params["lookup_batch_size"], names)
-        policy_members.confirm(plan, accounts, after, names, failures)
-        tasks = [dict(task_id=t["task_id"], policy_id=t["policy_id"], users=t["users"], status=t["status"],
-                      failed=len(t["failures"])) for t in runner.tasks]
+        runner = policy_members.TaskRunner(client, params["org_id"], timeout=params["task_timeout"],
+                                           progress=module.debug)
+        applied = policy_members.apply_plan(plan, runner, batch_size, error_types=(ApiError,))
+        error = applied.error
+        after = {}
+        if applied.unconfirmed:
+            after = policy_members.current_policies(client, params["org_id"],
+                                                    [(email, accounts[email]) for email in applied.unconfirmed],
+                                                    params["lookup_batch_size"], names)
+        policy_members.confirm(plan, accounts, after, names, applied)
+        tasks = task_report(runner)
 
     reported = plan.results if params["report_unchanged"] else [
         e for e in plan.results if e["result"] != policy_members.PRESENT]
     result = dict(changed=bool(tasks) or (module.check_mode and bool(plan.adds)), results=reported,
                   summary=plan.summary(), tasks=tasks)
     if module._diff:
-        moving = [e for e in plan.results if e["email"] in plan.expected]
+        moving = [e for e in plan.results if e["email"] in plan.expected and e["result"] != policy_members.FAILED]
         result["diff"] = dict(
             before="".join("%s: %s\n" % (e["email"], e.get("from_policy")) for e in moving),
             after="".join("%s: %s\n" % (e["email"], e.get("to_policy")) for e in moving),
         )
-    return result
+    return result, error
 
 
 def main():
@@ -294,7 +343,7 @@ def main():
 
     client = cloud_client(module)
     try:
-        result = run(module, client, emails)
+        result, error = run(module, client, emails)
     except policies.PolicyError as exc:
         module.fail_json(msg=str(exc))
     except ApiError as exc:
@@ -302,6 +351,11 @@ def main():
     finally:
         client.close()
     result.update(invalid=invalid, duplicates=duplicates)
+    if error is not None:
+        placed = sum(t["succeeded"] or 0 for t in result["tasks"])
+        fail_api(module, error, msg="Stopped placing members in authentication policy %s after %d add-users "
+                                    "tasks (%d addresses placed, listed in results; a rerun sends the rest)"
+                                    % (params["policy"], len(result["tasks"]), placed), **result)
     if duplicates:
         module.warn("%d addresses were listed more than once and handled once: %s"
                     % (len(duplicates), ", ".join(sorted(set(duplicates))[:20])))

@@ -121,14 +121,110 @@ def test_members_from_a_csv_file(run_module, sandbox, tmp_path):
     assert missing["failed"] and "cannot read members_csv" in missing["msg"]
 
 
-def test_public_endpoints_only_with_policy_ids(run_module, sandbox):
+def _ui_internal_calls(sandbox):
+    ui_internal = "/admin/control/v1/orgs/%s/auth-policies" % sandbox.persona("cloud")["org_id"]
+    return [e for e in sandbox.log("cloud") if e["path"].startswith(ui_internal)]
+
+
+def test_a_policy_named_by_id_needs_only_public_endpoints(run_module, sandbox):
     created = run_module("auth_policy", name="Employees")["policy"]
     sandbox.clear_log()
-    result = run_module("auth_policy_members", policy=created["id"], resolve_names=False, members=EMPLOYEES)
+    result = run_module("auth_policy_members", policy=created["id"], members=EMPLOYEES)
     assert result["summary"]["moved"] == 3 and result["results"][0]["from_policy"] == "Default policy"
-    ui_internal = "/admin/control/v1/orgs/%s/auth-policies" % sandbox.persona("cloud")["org_id"]
-    assert not [e for e in sandbox.log("cloud") if e["path"].startswith(ui_internal)], "no UI-internal call"
+    assert _ui_internal_calls(sandbox) == [], "no UI-internal call"
     assert policy_of(sandbox, "bob@example.com") == "Employees"
+    # a name needs the (UI-internal) list; resolve_names=false refuses nothing but reads nothing either
+    sandbox.clear_log()
+    assert not run_module("auth_policy_members", policy="Employees", members=EMPLOYEES)["changed"]
+    assert _ui_internal_calls(sandbox)
+
+
+def test_bulk_fetch_items_without_an_account_id_are_matched_by_email(run_module, sandbox):
+    created = run_module("auth_policy", name="Employees")["policy"]
+    state = area_state(sandbox)
+    state["bulk_fetch_fields"] = ["email", "policyId"]
+    sandbox.seed("cloud", "auth_policies", state)
+    assert run_module("auth_policy_members", policy=created["id"], members=EMPLOYEES)["changed"]
+    sandbox.clear_log()
+    rerun = run_module("auth_policy_members", policy=created["id"], members=EMPLOYEES)
+    assert not rerun["changed"] and rerun["summary"]["already_present"] == 3
+    assert writes(sandbox) == []
+
+
+def test_bulk_fetch_is_sent_the_documented_account_ids(sandbox):
+    cloud = sandbox.persona("cloud")
+    url = "%s/admin/control/v1/orgs/%s/users/auth-policies/bulk-fetch" % (cloud["url"], cloud["org_id"])
+    headers = {"Authorization": "Bearer " + cloud["api_key"]}
+    with httpx.Client(verify=ssl.create_default_context(cafile=sandbox.ca_path), headers=headers) as client:
+        assert client.post(url, json={"userIds": ["acct-000001"]}).status_code == 400
+        items = client.post(url, json={"accountIds": ["acct-000001"]}).json()
+        assert isinstance(items, list) and list(items[0])[0] == "email"
+
+
+def test_12000_members_two_tasks_polled_to_the_end_rerun_and_check_write_nothing(run_module, sandbox):
+    sandbox.seed("cloud", "auth_policies", build_state(generated_accounts(12000)))
+    policy_id = run_module("auth_policy", name="Employees")["policy"]["id"]
+    emails = ["user%05d@example.com" % i for i in range(1, 12001)]
+
+    sandbox.clear_log()
+    planned = run_module("auth_policy_members", policy=policy_id, members=emails, check_mode=True, diff=True)
+    # named by id, the policy list is not read, so the default policy is not told apart: "moved" from it
+    assert planned["changed"] and planned["summary"]["moved"] == 12000 and planned["tasks"] == []
+    assert [e for e in sandbox.log("cloud") if e["method"] != "GET" and not e["path"].endswith("/bulk-fetch")] == []
+
+    first = run_module("auth_policy_members", policy=policy_id, members=emails, diff=True)
+    assert not first.get("failed"), first.get("msg")
+    assert [t["users"] for t in first["tasks"]] == [10000, 2000]
+    assert len(writes(sandbox)) == 2 and _ui_internal_calls(sandbox) == []
+    assert [t["status"] for t in first["tasks"]] == ["SUCCEEDED", "SUCCEEDED"]
+    # each task was polled until inProgressCount was 0, and not once more
+    assert [task.get("pollsAfterDone") for task in area_state(sandbox)["tasks"].values()] == [1, 1]
+    assert first["diff"] == planned["diff"]
+
+    sandbox.clear_log()
+    for check_mode in (True, False):
+        rerun = run_module("auth_policy_members", policy=policy_id, members=emails, check_mode=check_mode)
+        assert not rerun["changed"] and rerun["summary"]["already_present"] == 12000
+    assert writes(sandbox) == []
+
+
+def test_failure_reasons_are_failures_never_moves(run_module, sandbox):
+    sandbox.seed("cloud", "auth_policies", build_state(generated_accounts(12000)))
+    policy_id = run_module("auth_policy", name="Employees")["policy"]["id"]
+    emails = ["user%05d@example.com" % i for i in range(1, 12001)]
+    first = run_module("auth_policy_members", policy=policy_id, members=emails[:10000])
+    assert not first.get("failed") and first["tasks"][0]["status"] == "SUCCEEDED"
+    # the next task (the 2,000 addresses left) refuses every 1,000th address
+    seeded = area_state(sandbox)
+    seeded["task_faults"] = {"fail_fraction": 0.001, "tasks": 1, "reason": "USER_LOCKED"}
+    sandbox.seed("cloud", "auth_policies", seeded)
+    result = run_module("auth_policy_members", policy=policy_id, members=emails, diff=True,
+                        fail_on_address_errors=False)
+    assert result["changed"] and [t["users"] for t in result["tasks"]] == [2000]
+    failed = [e for e in result["results"] if e["result"] == "failed"]
+    assert len(failed) == 2 and all(e["reason"].startswith("USER_LOCKED") for e in failed)
+    assert all(e["email"] + ":" not in result["diff"]["after"] for e in failed)
+    assert result["diff"]["after"].count("\n") == 1998
+    assert result["tasks"][0]["status"] == "FINISHED_WITH_FAILURES" and result["tasks"][0]["failed"] == 2
+    assert {policy_of(sandbox, e["email"]) for e in failed} == {"Default policy"}
+
+
+def test_an_error_on_the_second_batch_reports_what_the_first_wrote(run_module, sandbox):
+    sandbox.seed("cloud", "auth_policies", build_state(generated_accounts(30)))
+    policy_id = run_module("auth_policy", name="Bots")["policy"]["id"]
+    sandbox.fault("cloud", path="/add-users$", status=500, calls=[2])
+    emails = ["user%05d@example.com" % i for i in range(1, 31)]
+    result = run_module("auth_policy_members", policy=policy_id, members=emails, batch_size=20)
+    assert result["failed"] and result["changed"] is True
+    assert "after 1 add-users tasks (20 addresses placed" in result["msg"]
+    assert len(result["tasks"]) == 1 and result["tasks"][0]["succeeded"] == 20
+    outcome = _by_email(result)
+    assert outcome["user00001@example.com"]["result"] == "moved"
+    assert outcome["user00030@example.com"]["result"] == "failed"
+    assert outcome["user00030@example.com"]["reason"].startswith("not sent")
+    rerun = run_module("auth_policy_members", policy=policy_id, members=emails, batch_size=20)
+    assert rerun["changed"] and rerun["summary"] == {"added": 0, "moved": 10, "already_present": 20,
+                                                     "moved_to_fallback": 0, "failed": 0}
 
 
 def test_a_task_that_fails_half_its_addresses_converges_on_rerun(run_module, sandbox):
@@ -141,8 +237,10 @@ def test_a_task_that_fails_half_its_addresses_converges_on_rerun(run_module, san
     assert first["failed"]
     assert first["summary"]["failed"] == 20 and first["summary"]["added"] == 20
     failed = [e for e in first["results"] if e["result"] == "failed"]
-    assert {e["reason"] for e in failed} == {"INTERNAL_ERROR"} and all(e["planned"] == "added" for e in failed)
-    assert first["tasks"][0]["status"] == "COMPLETED_WITH_ERRORS" and first["tasks"][0]["failed"] == 20
+    assert {e["reason"] for e in failed} == {"INTERNAL_ERROR: The user could not be added to the policy. (400)"}
+    assert all(e["planned"] == "added" for e in failed)
+    assert first["tasks"][0]["status"] == "FINISHED_WITH_FAILURES" and first["tasks"][0]["failed"] == 20
+    assert first["tasks"][0]["succeeded"] == 20
 
     second = run_module("auth_policy_members", policy="Bots", members=emails)
     assert second["changed"] and not second.get("failed")

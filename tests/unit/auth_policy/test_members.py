@@ -37,45 +37,107 @@ def test_plan_classifies_every_address_and_batches_only_the_writes():
     assert plan.summary() == {"added": 1, "moved": 1, "already_present": 1, "moved_to_fallback": 1, "failed": 1}
 
 
+# The documented body (Control REST API reference, AddUsersToPolicyTaskStatus; the auth-policy cookbook).
+COOKBOOK_DONE = {"inProgressCount": 0, "successCount": 2, "failureCount": 0, "failureReasons": []}
+
+
+@pytest.mark.parametrize("body, finished, status, failures", [
+    (COOKBOOK_DONE, True, "SUCCEEDED", {}),
+    ({"inProgressCount": 3, "successCount": 0, "failureCount": 0, "failureReasons": []}, False, "IN_PROGRESS", {}),
+    ({"inProgressCount": 0, "successCount": 1, "failureCount": 2, "failureReasons": [
+        {"emails": ["A@x.com", "b@x.com"], "details": {"status": 400, "title": "USER_NOT_MANAGED",
+                                                       "detail": "Not a managed account."}}]},
+     True, "FINISHED_WITH_FAILURES",
+     {"a@x.com": "USER_NOT_MANAGED: Not a managed account. (400)",
+      "b@x.com": "USER_NOT_MANAGED: Not a managed account. (400)"}),
+    # a documented field wins over an undocumented one
+    ({"inProgressCount": 1, "status": "COMPLETED"}, False, "IN_PROGRESS", {}),
+])
+def test_the_documented_task_status_is_counts(body, finished, status, failures):
+    state = m.task_state(body)
+    assert (state["finished"], state["status"], state["failures"], state["documented"]) == (
+        finished, status, failures, True)
+
+
 @pytest.mark.parametrize("body, finished, failures", [
     ({"status": "IN_PROGRESS"}, False, {}),
     ({"state": "completed"}, True, {}),
     ({"taskStatus": "COMPLETED_WITH_ERRORS", "failedUsers": [{"email": "A@x.com", "reason": "NOPE"}]}, True,
      {"a@x.com": "NOPE"}),
     ({"status": "FAILED", "errors": ["b@x.com"]}, True, {"b@x.com": "the task reported a failure"}),
-    ({"status": "SUCCESS", "failures": [{"user": "c@x.com", "message": "locked"}]}, True, {"c@x.com": "locked"}),
     ({}, False, {}),
 ])
-def test_task_status_is_read_defensively(body, finished, failures):
-    done, _status, found = m.task_state(body)
-    assert (done, found) == (finished, failures)
+def test_other_task_bodies_are_read_defensively(body, finished, failures):
+    state = m.task_state(body)
+    assert (state["finished"], state["failures"], state["documented"]) == (finished, failures, False)
+
+
+def _task(users=2, **state):
+    task = {"users": users, "failures": {}, "documented": True, "succeeded": users, "status": "SUCCEEDED"}
+    task.update(state)
+    return task
 
 
 def test_only_clean_successes_skip_confirmation():
-    assert m.clean_success({"status": "COMPLETED", "failures": {}})
-    assert not m.clean_success({"status": "COMPLETED_WITH_ERRORS", "failures": {}})
-    assert not m.clean_success({"status": "DONE", "failures": {"a@x.com": "x"}})
-    assert not m.clean_success({"status": "UNKNOWN", "failures": {}})
-    assert not m.clean_success({"status": "TIMED_OUT (IN_PROGRESS)", "failures": {}})
+    assert m.clean_success(_task())
+    assert not m.clean_success(_task(succeeded=1))  # an address the counts do not account for
+    assert not m.clean_success(_task(status="FINISHED_WITH_FAILURES"))
+    assert not m.clean_success(_task(status="TIMED_OUT (IN_PROGRESS)"))
+    assert m.clean_success(_task(documented=False, status="COMPLETED", succeeded=None))
+    assert not m.clean_success(_task(documented=False, status="UNKNOWN", succeeded=None))
 
 
-@pytest.mark.parametrize("item", [
-    {"userId": "A", "authPolicy": {"id": "p", "name": "P"}},
-    {"accountId": "A", "policyId": "p"},
-    {"id": "A", "policies": [{"id": "p"}]},
-    {"userId": "A", "policy": {"id": "p"}},
+class _BulkFetch:
+    def __init__(self, items):
+        self.items = items
+        self.bodies = []
+
+    def call(self, operation, path_params=None, json=None, **_kwargs):
+        self.bodies.append(json)
+        return _Response(self.items)
+
+
+@pytest.mark.parametrize("item, expected", [
+    ({"email": "a@x.com", "accountId": "A", "policyId": "p"}, "p"),
+    ({"email": "A@X.com", "authPolicyId": "p"}, "p"),  # no account id: matched by email
+    ({"accountId": "A", "authPolicy": {"id": "p", "name": "P"}}, "p"),
+    ({"userId": "A", "policies": [{"id": "p"}]}, "p"),
+    ({"email": "a@x.com"}, m.UNKNOWN_POLICY),  # matched, but no policy field we can read
+    ({"email": "other@x.com", "policyId": "p"}, None),  # not one of ours
 ])
-def test_bulk_fetch_items_are_read_defensively(item):
-    assert m._policy_id_of(item) == "p"
+def test_bulk_fetch_sends_account_ids_and_matches_by_id_then_email(item, expected):
+    client = _BulkFetch([item])
+    assert m.current_policies(client, "o", [("a@x.com", "A")]) == {"A": expected}
+    assert client.bodies == [{"accountIds": ["A"]}]
+
+
+def test_bulk_fetch_collects_policy_names_and_reads_a_wrapped_list():
+    names = {}
+    client = _BulkFetch({"data": [{"email": "a@x.com", "accountId": "A", "policyId": "p", "policyName": "P"}]})
+    assert m.current_policies(client, "o", [("a@x.com", "A"), ("b@x.com", "B")], names=names) == {"A": "p", "B": None}
+    assert names == {"p": "P"}
+
+
+def _applied(sent, failures=None):
+    applied = m.ApplyResult()
+    applied.sent = list(sent)
+    applied.failures = dict(failures or {})
+    return applied
 
 
 def test_confirm_turns_unplaced_addresses_into_failures_with_a_reason():
-    accounts = {"a@x.com": "A", "b@x.com": "B"}
-    plan = m.plan_members("t", ["a@x.com", "b@x.com"], accounts, {"A": "d", "B": "d"}, {"t": "T", "d": "D"}, "d")
-    m.confirm(plan, accounts, {"A": "t", "B": "d"}, {"t": "T", "d": "D"}, {})
-    assert plan.results[0]["result"] == "added"
-    assert plan.results[1] == {"email": "b@x.com", "result": "failed", "planned": "added", "from_policy": "D",
-                               "to_policy": "T", "reason": "still in policy D after the task finished"}
+    accounts = {"a@x.com": "A", "b@x.com": "B", "c@x.com": "C", "d@x.com": "D"}
+    names = {"t": "T", "d": "D"}
+    plan = m.plan_members("t", sorted(accounts), accounts, dict.fromkeys("ABCD", "d"), names, "d")
+    m.confirm(plan, accounts, {"B": "d"}, names,
+              _applied(["a@x.com", "b@x.com", "c@x.com"], {"c@x.com": "USER_NOT_MANAGED"}))
+    by_email = dict((e["email"], e) for e in plan.results)
+    assert by_email["a@x.com"]["result"] == "added"
+    assert by_email["b@x.com"] == {"email": "b@x.com", "result": "failed", "planned": "added", "from_policy": "D",
+                                   "to_policy": "T", "reason": "still in policy D after the task ended"}
+    # a failure the task reported is a failure, whatever a later read says
+    assert by_email["c@x.com"]["result"] == "failed" and by_email["c@x.com"]["reason"] == "USER_NOT_MANAGED"
+    assert by_email["d@x.com"]["result"] == "failed" and by_email["d@x.com"]["reason"].startswith("not sent")
 
 
 class _Response:
@@ -109,14 +171,15 @@ class _RecordingClient:
 
     def _poll(self):
         self.polls += 1
-        return _Response({"status": "IN_PROGRESS" if self.polls == 1 else "COMPLETED"})
+        return _Response({"inProgressCount": 1 if self.polls == 1 else 0, "successCount": self.polls - 1,
+                          "failureCount": 0, "failureReasons": []})
 
 
 def test_task_links_are_followed_only_on_the_api_host():
     sleeps = []
     same = _RecordingClient("https://api.atlassian.com/admin/control/v1/orgs/o/auth-policy/task/t1")
     task = m.TaskRunner(same, "o", sleep=sleeps.append).add("p", ["a@x.com"])
-    assert task["status"] == "COMPLETED" and sleeps == [0.1, 0.2]
+    assert task["status"] == "SUCCEEDED" and sleeps == [0.1, 0.2] and task["polls"] == 2
     assert same.requests[1] == ("GET", same.link)
 
     elsewhere = _RecordingClient("https://collector.example.net/task/t1")
@@ -128,12 +191,29 @@ def test_task_links_are_followed_only_on_the_api_host():
 def test_a_task_that_never_finishes_times_out_and_is_confirmed_by_reading():
     class Stuck(_RecordingClient):
         def _poll(self):
-            return _Response({"status": "IN_PROGRESS"})
+            return _Response({"inProgressCount": 2, "successCount": 0, "failureCount": 0, "failureReasons": []})
 
     clock = iter(range(0, 10000, 100))
     runner = m.TaskRunner(Stuck(None), "o", timeout=250, sleep=lambda _s: None, clock=lambda: next(clock))
     plan = m.MembersPlan()
     plan.adds = {"p": ["a@x.com", "b@x.com"]}
-    failures, unconfirmed = m.apply_plan(plan, runner, batch_size=10)
-    assert runner.tasks[0]["status"].startswith("TIMED_OUT") and failures == {}
-    assert unconfirmed == ["a@x.com", "b@x.com"]
+    applied = m.apply_plan(plan, runner, batch_size=10)
+    assert runner.tasks[0]["status"].startswith("TIMED_OUT") and applied.failures == {}
+    assert applied.unconfirmed == ["a@x.com", "b@x.com"] and applied.error is None
+
+
+def test_an_error_on_a_later_batch_keeps_what_was_sent():
+    class Refused(Exception):
+        pass
+
+    class SecondFails(_RecordingClient):
+        def call(self, operation, path_params=None, json=None, expect=None, **kwargs):
+            if operation == "cloud.auth_policy.add_users" and len([r for r in self.requests if r[0] == operation]):
+                raise Refused("HTTP 500")
+            return super().call(operation, path_params, json, expect, **kwargs)
+
+    runner = m.TaskRunner(SecondFails(None), "o", sleep=lambda _s: None)
+    plan = m.MembersPlan()
+    plan.adds = {"p": ["a@x.com", "b@x.com", "c@x.com"]}
+    applied = m.apply_plan(plan, runner, batch_size=2, error_types=(Refused,))
+    assert applied.sent == ["a@x.com", "b@x.com"] and isinstance(applied.error, Refused)

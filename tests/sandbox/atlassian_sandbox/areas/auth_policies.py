@@ -6,11 +6,16 @@ Public surfaces (Atlassian documents them):
 - ``POST /admin/control/v1/orgs/{orgId}/auth-policy/{policyId}/add-users``: ``{"users": [emails]}`` -> 202
   ``{"taskId", "taskLink"}``; the task is processed asynchronously and moves each managed account from
   whatever policy it is in (one policy per member).
-- ``GET /admin/control/v1/orgs/{orgId}/auth-policy/task/{taskId}``: task status. Atlassian does not document
-  the body; this sandbox answers ``{"taskId", "status", "totalUsers", "processedUsers", "failedUsers": [{"email",
-  "reason"}]}`` and the module reads it defensively.
-- ``POST /admin/control/v1/orgs/{orgId}/users/auth-policies/bulk-fetch``: ``{"userIds": [accountIds]}`` ->
-  the policy of each account (response shape undocumented: ``{"data": [{"userId", "authPolicy": {...}}]}`` here).
+- ``GET /admin/control/v1/orgs/{orgId}/auth-policy/task/{taskId}``: task status, as the Control REST API
+  reference (model ``AddUsersToPolicyTaskStatus``) and the auth-policy cookbook document it: counts only,
+  ``{"inProgressCount", "successCount", "failureCount", "failureReasons": [{"emails": [...], "details":
+  {"status", "title", "detail"}}]}``; finished is ``inProgressCount: 0``. No status word, no task id.
+- ``POST /admin/control/v1/orgs/{orgId}/users/auth-policies/bulk-fetch``: ``{"accountIds": [...]}`` (required;
+  anything else is a 400) -> a JSON array of ``UserPolicyInfo``. The reference shows ``email`` as the item's
+  first field and cuts the rest; this sandbox answers ``{"email", "accountId", "policyId", "policyName"}`` and
+  ``bulk_fetch_fields`` in the state (a list of those names) narrows the item, so tests can answer items
+  without an account id, as the reference allows. The reference documents no per-request limit; this sandbox
+  takes 100.
 
 UI-internal surfaces (no public contract; the shapes below are the contract table's, kept consistent with
 the modules): policy list/create/update/delete and the member listing used for export.
@@ -23,7 +28,7 @@ per org (``rate_limit`` in the state), answered with 429, ``Retry-After`` and ``
 
 Fault knobs in the state (seed them with ``sandbox.seed``): ``task_faults`` = ``{"fail_fraction": 0.5,
 "tasks": 1, "reason": "..."}`` makes the next N tasks fail that share of their addresses (every other address
-for 0.5, deterministic); ``task_delay_seconds`` is how long a task stays IN_PROGRESS.
+for 0.5, deterministic); ``task_delay_seconds`` is how long a task stays in progress (``inProgressCount`` > 0).
 """
 
 from __future__ import annotations
@@ -42,6 +47,8 @@ KINDS = {"cloud"}
 
 MAX_USERS_PER_ADD = 10_000
 MAX_USERS_PER_FETCH = 100
+TASK_STATUS_FIELDS = ("inProgressCount", "successCount", "failureCount", "failureReasons")
+USER_POLICY_INFO_FIELDS = ("email", "accountId", "policyId", "policyName")
 USERS_PAGE_SIZE = 100
 MEMBERS_PAGE_MAX = 1000
 STRENGTHS = ("weak", "fair", "good", "strong", "very_strong")
@@ -96,6 +103,7 @@ def build_state(accounts=(), guard=True, extra_policies=(), rate_limit=None):
         "accounts": {a["account_id"]: a for a in accounts},
         "tasks": {},
         "task_faults": None,
+        "bulk_fetch_fields": None,
         "task_delay_seconds": 0.05,
         "rate_limit": rate_limit or {"requests": 5000, "window_seconds": 10},
         "rate_window": {"start": 0.0, "count": 0},
@@ -187,10 +195,6 @@ def _sorted_ids(accounts):
     return cached[1]
 
 
-def _policy_summary(policy):
-    return {"id": policy["id"], "name": policy["name"], "type": policy["type"]}
-
-
 def _policy_view(state, policy):
     count = sum(1 for a in state["accounts"].values() if a["policy"] == policy["id"])
     view = dict(policy)
@@ -275,7 +279,7 @@ def _merged_settings(current, requested):
 def _process_task(persona, task_id):
     state = _state(persona)
     task = state["tasks"].get(task_id)
-    if task is None or task["status"] != "IN_PROGRESS":
+    if task is None or "users" not in task:
         return
     by_email = {a["email"].lower(): a for a in state["accounts"].values()}
     faults = state.get("task_faults")
@@ -288,17 +292,24 @@ def _process_task(persona, task_id):
     for position, email in enumerate(task["users"]):
         # a deterministic, evenly spread share: with 0.5 every other address fails
         if fail_fraction and int((position + 1) * fail_fraction) > int(position * fail_fraction):
-            failed.append({"email": email, "reason": faults.get("reason") or "INTERNAL_ERROR"})
+            failed.append((email, faults.get("reason") or "INTERNAL_ERROR"))
             continue
         found = by_email.get(email.lower())
         if found is None:
-            failed.append({"email": email, "reason": "USER_NOT_MANAGED"})
+            failed.append((email, "USER_NOT_MANAGED"))
             continue
         found["policy"] = task["policyId"]
         processed += 1
-    task["processedUsers"] = processed
-    task["failedUsers"] = failed
-    task["status"] = "COMPLETED" if not failed else ("FAILED" if not processed else "COMPLETED_WITH_ERRORS")
+    reasons = {}
+    for email, reason in failed:
+        reasons.setdefault(reason, []).append(email)
+    task["successCount"] = processed
+    task["failureCount"] = len(failed)
+    task["failureReasons"] = [
+        {"emails": emails, "details": {"status": 400, "title": reason,
+                                       "detail": "The user could not be added to the policy."}}
+        for reason, emails in reasons.items()]
+    task["inProgressCount"] = 0
     del task["users"]
     persona.sandbox.save()
 
@@ -340,8 +351,8 @@ def routes(persona):
         if len(emails) > MAX_USERS_PER_ADD:
             return cloud_error(400, "At most %d users can be added at a time" % MAX_USERS_PER_ADD)
         task_id = str(uuid.uuid4())
-        state["tasks"][task_id] = {"taskId": task_id, "policyId": policy["id"], "status": "IN_PROGRESS",
-                                   "totalUsers": len(emails), "users": list(emails)}
+        state["tasks"][task_id] = {"policyId": policy["id"], "users": list(emails), "inProgressCount": len(emails),
+                                   "successCount": 0, "failureCount": 0, "failureReasons": []}
         asyncio.get_running_loop().call_later(float(state.get("task_delay_seconds", 0.05)),
                                               _process_task, persona, task_id)
         link = "%s/admin/control/v1/orgs/%s/auth-policy/task/%s" % (persona.base_url, ORG_ID, task_id)
@@ -351,29 +362,31 @@ def routes(persona):
         task = state["tasks"].get(request.match_info["task_id"])
         if task is None:
             return cloud_error(404, "Task not found")
-        view = {key: value for key, value in task.items() if key != "users"}
-        view.setdefault("processedUsers", 0)
-        view.setdefault("failedUsers", [])
-        return web.json_response(view)
+        if "users" not in task:  # finished: count the polls that saw it so (tests check a client stops at one)
+            task["pollsAfterDone"] = task.get("pollsAfterDone", 0) + 1
+        return web.json_response({key: task[key] for key in TASK_STATUS_FIELDS})
 
     async def bulk_fetch(request, persona, state):
         try:
             body = await request.json()
         except ValueError:
             return cloud_error(400, "Request body is not valid JSON")
-        ids = body.get("userIds") if isinstance(body, dict) else None
-        if not isinstance(ids, list) or not ids:
-            return cloud_error(400, "userIds must be a non-empty list of account IDs")
+        ids = body.get("accountIds") if isinstance(body, dict) else None
+        if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
+            return cloud_error(400, "accountIds is required: a non-empty list of account IDs")
         if len(ids) > MAX_USERS_PER_FETCH:
-            return cloud_error(400, "At most %d userIds per request" % MAX_USERS_PER_FETCH)
-        data = []
+            return cloud_error(400, "At most %d accountIds per request" % MAX_USERS_PER_FETCH)
+        fields = state.get("bulk_fetch_fields") or USER_POLICY_INFO_FIELDS
+        items = []
         for account_id in ids:
             acct = state["accounts"].get(account_id)
             if acct is None:
                 continue
-            policy = state["policies"].get(acct["policy"])
-            data.append({"userId": account_id, "authPolicy": _policy_summary(policy) if policy else None})
-        return web.json_response({"data": data})
+            policy = state["policies"].get(acct["policy"]) or {}
+            info = {"email": acct["email"], "accountId": account_id, "policyId": policy.get("id"),
+                    "policyName": policy.get("name")}
+            items.append({key: info[key] for key in USER_POLICY_INFO_FIELDS if key in fields})
+        return web.json_response(items)
 
     # -- UI-internal: policies ----------------------------------------------------------------------------
     async def list_policies(request, persona, state):
