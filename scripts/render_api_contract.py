@@ -38,7 +38,7 @@ ui-internal entries it implements this table, not a published specification.
 
 
 def render():
-    from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.contract import ENDPOINTS, PUBLIC
+    from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.contract import CHECKED, ENDPOINTS, PUBLIC
 
     counts = {}
     for endpoint in ENDPOINTS.values():
@@ -58,6 +58,15 @@ def render():
             lines.append("| `%s` | %s | `%s` | %s | %s | [link](%s) |" % (
                 name, endpoint.method, endpoint.path, endpoint.visibility, summary, endpoint.reference))
         lines.append("")
+    lines += ["## Public endpoints: what they were checked against", "",
+              "Where each public endpoint's shapes come from: the reference they were looked up in before they were coded or "
+              "simulated in the sandbox. Where the reference is silent, the modules read defensively; the last "
+              "column says what it leaves out.", "",
+              "| operation | checked against | left undocumented |", "|---|---|---|"]
+    for name in sorted(CHECKED):
+        source, silent = CHECKED[name]
+        lines.append("| `%s` | %s | %s |" % (name, source.replace("|", "\\|"), silent.replace("|", "\\|")))
+    lines.append("")
     return "\n".join(lines)
 
 

@@ -85,7 +85,8 @@ ENDPOINTS = {
         "Installed apps; the response header upm-token authorises one install."),
     "upm.install": _endpoint(
         "POST", "/rest/plugins/1.0/", "dc", PUBLIC, _UPM,
-        "Install or upgrade an app from a URI (application/vnd.atl.plugins.install.uri+json); 202 + task."),
+        "Install or upgrade an app from a URI (application/vnd.atl.plugins.install.uri+json); 202 + task "
+        "(links.self, also the Location header)."),
     "upm.plugin": _endpoint(
         "GET", "/rest/plugins/1.0/{plugin_key}-key", "dc", PUBLIC, _UPM_KB,
         "One installed app: key, version, enabled."),
@@ -94,7 +95,8 @@ ENDPOINTS = {
         "Uninstall an app."),
     "upm.task": _endpoint(
         "GET", "/rest/plugins/1.0/pending/{task_id}", "dc", PUBLIC, _UPM,
-        "An install task's progress (the install response's links.self)."),
+        "An install task's progress (the install response's links.self): 200 with status while pending or "
+        "failed; 303 See Other to the installed app, with no body, when it succeeded."),
 
     # --- Data Center: cloud connector page (no public REST contract) -----------------------------------
     "dc.cloud_connector.get": _endpoint(
@@ -200,11 +202,13 @@ ENDPOINTS = {
         retry_safe=True),
     "cloud.auth_policy.task": _endpoint(
         "GET", "/admin/control/v1/orgs/{org_id}/auth-policy/task/{task_id}", "cloud-control", PUBLIC,
-        _CONTROL_API, "Status of an add-users task (body fields undocumented: read defensively)."),
+        _CONTROL_API, "Status of an add-users task: {inProgressCount, successCount, failureCount, failureReasons: "
+        "[{emails, details: {status, title, detail}}]}; finished when inProgressCount is 0."),
     "cloud.auth_policy.bulk_fetch": _endpoint(
         "POST", "/admin/control/v1/orgs/{org_id}/users/auth-policies/bulk-fetch", "cloud-control", PUBLIC,
-        _CONTROL_API, "Policy of each managed account {\"userIds\": [accountIds]}; read-only (response shape "
-        "undocumented: read defensively).", retry_safe=True),
+        _CONTROL_API, "Policy of each managed account {\"accountIds\": [...]}: an array of UserPolicyInfo items "
+        "(email first; the other fields are not shown in the reference: matched by account id, else email); "
+        "read-only.", retry_safe=True),
     "cloud.auth_policy.list": _endpoint(
         "GET", "/admin/control/v1/orgs/{org_id}/auth-policies", "cloud-control", UI_INTERNAL, _AUTH_POLICIES_UI,
         "Authentication policies with their settings (Security > Authentication policies): {data: [{id, name, "
@@ -236,6 +240,57 @@ ENDPOINTS = {
     "scim.groups.patch": _endpoint(
         "PATCH", "/scim/directory/{directory_id}/Groups/{group_id}", "scim", PUBLIC, _SCIM_API + "api-group-groups/",
         "Add or remove members (PatchOp)."),
+}
+
+
+_SEEN_UPM = ("no Atlassian reference page documents UPM's REST resources; checked against public UPM clients "
+             "(task polling that ends in a 303 with a Location, upm-token header, install.uri media type) and "
+             "UPM's own media-type table")
+_SEEN_ORG = "the Organizations REST API reference (and the jira.js client generated from its OpenAPI spec)"
+
+# What each public endpoint was checked against, and what that reference leaves out (read defensively).
+CHECKED = {
+    "jira.server_info": (_JIRA_REST + " serverInfo", "nothing the modules read (version, versionNumbers, baseUrl, "
+                         "buildNumber, deploymentType are documented)"),
+    "upm.plugins": (_SEEN_UPM, "the installed list's body; only the upm-token response header is read"),
+    "upm.install": (_SEEN_UPM, "the 202 body beyond status and links.self; a task id is also taken from Location"),
+    "upm.task": (_SEEN_UPM, "any body on the final 303 (none is read); failure fields errorMessage / subCode"),
+    "upm.plugin": (_SEEN_UPM, "fields beyond key, version, enabled"),
+    "upm.uninstall": (_SEEN_UPM, "the success status (200 or 204 both accepted)"),
+    "jira.users": (_JIRA_REST + " user search", "nothing the modules read"),
+    "jira.groups": (_JIRA_REST + " groups picker", "the upper bound of maxResults"),
+    "jira.group_members": (_JIRA_REST + " group member", "nothing the modules read"),
+    "confluence.groups": (_CONFLUENCE_REST + " group", "nothing the modules read"),
+    "confluence.group_members": (_CONFLUENCE_REST + " group member", "whether nested members are included"),
+    "crowd.groups": (_CROWD_REST, "nothing the modules read"),
+    "crowd.group_child_groups": (_CROWD_REST, "nothing the modules read"),
+    "crowd.group_users": (_CROWD_REST, "nothing the modules read"),
+    "cloud.orgs": (_SEEN_ORG, "the page size"),
+    "cloud.org": (_SEEN_ORG, "nothing the modules read"),
+    "cloud.domains": (_SEEN_ORG, "the verification status values"),
+    "cloud.directories": (_SEEN_ORG, "nothing the modules read"),
+    "cloud.users": (_SEEN_ORG + "; AX-241 and AX-243: links.next is a full URL, pages of 50, snake_case fields",
+                    "the page size (read from links.next, never assumed)"),
+    "cloud.users.search": (_SEEN_ORG, "the largest limit; links.next is a bare cursor (AX-241)"),
+    "cloud.groups.search": (_SEEN_ORG, "the largest limit"),
+    "cloud.groups.create": (_SEEN_ORG, "nothing the modules read"),
+    "cloud.groups.add_member": (_SEEN_ORG, "the answer when the account is already a member"),
+    "cloud.groups.remove_member": (_SEEN_ORG, "the answer when the account is not a member"),
+    "cloud.auth_policy.add_users": (_CONTROL_API + " and https://developer.atlassian.com/cloud/admin/"
+                                    "auth-policy-cookbook (body {users: [emails]}, 202 {taskId, taskLink})",
+                                    "a limit of addresses per request (10,000 is the admin UI's CSV limit)"),
+    "cloud.auth_policy.task": (_CONTROL_API + " (model AddUsersToPolicyTaskStatus) and the auth-policy cookbook "
+                               "(finished example: inProgressCount 0)",
+                               "the values of details.status/title; a task that is never finished (the module "
+                               "stops at task_timeout)"),
+    "cloud.auth_policy.bulk_fetch": (_CONTROL_API + " (Get policy information for managed users: accountIds "
+                                     "required, array of UserPolicyInfo)",
+                                     "every UserPolicyInfo field after email (the policy's id and name, the "
+                                     "account id) and a limit of account ids per request (100 are sent)"),
+    "scim.users": (_SCIM_API + " and the KB on fetching all users (100 a page)", "rate limits"),
+    "scim.groups": (_SCIM_API, "filters other than displayName eq"),
+    "scim.groups.create": (_SCIM_API, "nothing the modules read"),
+    "scim.groups.patch": (_SCIM_API, "which remove forms are accepted (members[value eq ...] is sent)"),
 }
 
 

@@ -43,6 +43,12 @@ def test_next_cursor_from_link_or_value():
     assert _next_cursor({"links": {}}) is None
 
 
+def test_every_public_endpoint_names_what_it_was_checked_against():
+    public = set(name for name, endpoint in contract.ENDPOINTS.items() if endpoint.visibility == contract.PUBLIC)
+    assert set(contract.CHECKED) == public
+    assert all(source and silent for source, silent in contract.CHECKED.values())
+
+
 def test_every_contract_entry_is_classified_and_referenced():
     for name, endpoint in contract.ENDPOINTS.items():
         assert endpoint.visibility in (contract.PUBLIC, contract.UI_INTERNAL), name
