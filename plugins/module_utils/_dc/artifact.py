@@ -20,8 +20,8 @@ __metaclass__ = type
 import io
 import ssl
 import tempfile
-import xml.etree.ElementTree as ElementTree
 import zipfile
+from xml.etree import ElementTree
 
 try:
     import certifi
