@@ -1,0 +1,55 @@
+"""tomcat_connector: check mode predicts the real edit of a real server.xml, runs its validation, writes nothing.
+
+"No write" is the file's bytes, mode and the directory's listing (no backup, no temporary file left).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from checkmode.harness import assert_both_refuse, assert_check_predicts_real
+from helpers import run_module_in_process
+
+from ansible_collections.dcops.atlassian_cloud.plugins.modules import tomcat_connector
+
+SERVER_XML = Path(__file__).resolve().parents[2] / "unit" / "tomcat" / "files" / "jira_server.xml"
+TUNNEL = {"secure": True, "scheme": "https", "proxyName": "jira.example.com", "proxyPort": 443}
+FIELDS = ("connector", "line", "port")
+
+
+@pytest.fixture
+def conf(tmp_path):
+    path = tmp_path / "conf" / "server.xml"
+    path.parent.mkdir()
+    shutil.copy(SERVER_XML, path)
+    return path
+
+
+def _observe(path):
+    def observe():
+        return sorted((p.name, hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mode)
+                      for p in path.parent.iterdir())
+    return observe
+
+
+def _runner(capsys, **params):
+    def run(check_mode):
+        return run_module_in_process(tomcat_connector, copy.deepcopy(params), capsys, check_mode=check_mode,
+                                     diff=True)[1]
+    return run
+
+
+def test_tunnel_attributes_then_an_update(capsys, conf):
+    observe = _observe(conf)
+    assert_check_predicts_real(_runner(capsys, path=str(conf), attributes=TUNNEL), observe, FIELDS)
+    assert_check_predicts_real(_runner(capsys, path=str(conf), attributes=dict(TUNNEL, proxyName="jira.example.org"),
+                                       absent_attributes=["maxThreads"]), observe, FIELDS)
+
+
+def test_a_failing_validation_fails_in_check_mode_too(capsys, conf):
+    refused = _runner(capsys, path=str(conf), attributes=TUNNEL, validate="/bin/false %s")
+    assert_both_refuse(refused, _observe(conf), "validat")
