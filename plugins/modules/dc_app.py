@@ -53,9 +53,26 @@ options:
     description:
       - URL UPM downloads the app from (a Marketplace download URL or an artifact repository), sent as
         C(pluginUri). Named C(app_url) because O(url) is the instance's base URL.
-      - Required whenever the app must be installed or upgraded.
+      - Without it, the version to install is resolved through the Atlassian Marketplace (O(marketplace_url))
+        for the instance's product and build. Give it to pin a file (offline estates, an internal
+        artifact repository).
     type: str
     aliases: [plugin_uri]
+  marketplace_url:
+    description:
+      - Base URL of the Atlassian Marketplace REST API, used when O(app_url) is not given. C(GET
+        /rest/2/addons/{key}/versions/latest?application=&applicationBuild=&hosting=datacenter) picks the newest
+        version compatible with the instance's build; with O(version_match=exact), C(GET
+        /rest/2/addons/{key}/versions/name/{version}) and its C(compatibilities) decide whether the pinned version
+        fits. No credentials are sent.
+      - Set it to an empty string to require O(app_url).
+    type: str
+    default: https://marketplace.atlassian.com
+  marketplace_ca_path:
+    description:
+      - CA bundle for O(marketplace_url) (a proxy that re-signs TLS, a mirror). By default the public CAs are
+        trusted; O(ca_path) is the instance's.
+    type: path
   name:
     description:
       - Display name sent with the install request (C(pluginName)); UPM takes the app's own name when omitted.
@@ -96,6 +113,14 @@ EXAMPLES = r"""
     key: com.example.myapp
     version: 1.4.0
     app_url: https://marketplace.atlassian.com/download/apps/1234567/version/1400
+  delegate_to: localhost
+
+- name: Install the newest Cloud Companion version compatible with this Jira build (Marketplace)
+  dcops.atlassian_cloud.dc_app:
+    url: https://jira.example.com
+    token: "{{ vault_jira_pat }}"
+    key: com.atlassian.cloud-companion
+    state: latest
   delegate_to: localhost
 
 - name: Pin an exact version
@@ -168,7 +193,8 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module 
     dc_client,
     fail_api,
 )
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._dc import artifact
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api import client as api_client
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._dc import artifact, info, marketplace
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._dc.upm import (
     Upm,
     UpmError,
@@ -185,12 +211,15 @@ def run(module, upm):
     result = {"key": key, "previous_version": previous}
 
     def describe():
+        if not params["app_url"]:
+            return from_marketplace(module, upm.client)
         with artifact.download_client(params["validate_certs"], params["ca_path"], params["timeout"]) as http:
             return artifact.describe_url(http, params["app_url"])
 
+    source = params["app_url"] or (params["marketplace_url"] and "the Atlassian Marketplace")
     try:
-        plan = plan_app(key, previous, params["state"], params["version"], params["version_match"],
-                        params["app_url"], describe)
+        plan = plan_app(key, previous, params["state"], params["version"], params["version_match"], source,
+                        describe)
     except UpmError as exc:
         module.fail_json(msg="%s: %s." % (key, exc), **result)
     result["reason"] = plan.reason
@@ -203,15 +232,16 @@ def run(module, upm):
             upm.uninstall(key)
             after = None
         else:
-            upm.install(params["app_url"], params["name"], params["install_timeout"])
+            install_url = (plan.served or {}).get("url") or params["app_url"]
+            upm.install(install_url, params["name"], params["install_timeout"])
             after = upm.plugin(key)
             if after is None:
                 module.fail_json(msg="UPM finished installing from %s, but %s is not installed: the URL serves "
-                                     "another app." % (params["app_url"], key), changed=True, **result)
+                                     "another app." % (install_url, key), changed=True, **result)
             if params["state"] == "present" and not satisfies(after["version"], params["version"],
                                                               params["version_match"]):
                 module.fail_json(msg="UPM installed %s %s from %s, but %s %s is wanted." % (
-                    key, after["version"], params["app_url"], params["version_match"], params["version"]),
+                    key, after["version"], install_url, params["version_match"], params["version"]),
                     changed=True, version=after["version"], **result)
     if module.check_mode:
         current = plan.after
@@ -229,6 +259,30 @@ def run(module, upm):
     return result
 
 
+def from_marketplace(module, dc_client_):
+    """The version to install, resolved through the Atlassian Marketplace for the instance's product and build."""
+    params = module.params
+    try:
+        facts = info.gather(dc_client_)
+    except info.ProductError as exc:
+        raise UpmError(str(exc))
+    if not str(facts.get("build_number") or "").isdigit():
+        raise UpmError("%s reports no build number to match Marketplace versions against; give app_url"
+                       % params["url"])
+    client = api_client.ApiClient(params["marketplace_url"], validate_certs=params["validate_certs"],
+                                  ca_path=params["marketplace_ca_path"], timeout=params["timeout"],
+                                  retry=api_client.RetryPolicy(max_total=params["retry_max_time"]))
+    try:
+        return marketplace.resolve(marketplace.Marketplace(client), params["key"], facts["product"],
+                                   int(facts["build_number"]), params["state"], params["version"],
+                                   params["version_match"])
+    except ApiError as exc:
+        raise UpmError("the Atlassian Marketplace at %s did not answer (%s); give app_url to install from a pinned "
+                       "URL instead (offline estates)" % (params["marketplace_url"], exc))
+    finally:
+        client.close()
+
+
 def main():
     argument_spec = dc_argument_spec()
     argument_spec.update(
@@ -239,6 +293,8 @@ def main():
         name=dict(type="str"),
         state=dict(type="str", choices=["present", "latest", "absent"], default="present"),
         install_timeout=dict(type="float", default=300.0),
+        marketplace_url=dict(type="str", default="https://marketplace.atlassian.com"),
+        marketplace_ca_path=dict(type="path"),
     )
     module = AnsibleModule(
         argument_spec=argument_spec,

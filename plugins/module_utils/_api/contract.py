@@ -46,6 +46,7 @@ _CONTROL_API = "https://developer.atlassian.com/cloud/admin/control/rest/api-gro
 _AUTH_POLICIES_UI = "https://support.atlassian.com/security-and-access-policies/docs/manage-authentication-policies/"
 _SCIM_API = "https://developer.atlassian.com/cloud/admin/user-provisioning/rest/"
 _CROWD_REST = "https://developer.atlassian.com/server/crowd/crowd-rest-apis/"
+_MARKETPLACE = "https://developer.atlassian.com/platform/marketplace/rest/v2/api-group-app-versions/"
 
 ENDPOINTS = {
     # --- Data Center: product and version ---------------------------------------------------------------
@@ -97,6 +98,15 @@ ENDPOINTS = {
         "GET", "/rest/plugins/1.0/pending/{task_id}", "dc", PUBLIC, _UPM,
         "An install task's progress (the install response's links.self): 200 with status while pending or "
         "failed; 303 See Other to the installed app, with no body, when it succeeded."),
+
+    # --- Atlassian Marketplace (which app version fits an instance) -----------------------------------
+    "marketplace.version_latest": _endpoint(
+        "GET", "/rest/2/addons/{addon_key}/versions/latest", "marketplace", PUBLIC, _MARKETPLACE,
+        "Newest version compatible with ?application=&applicationBuild=&hosting=datacenter: AddonVersion {name, "
+        "buildNumber, _links.artifact.href, compatibilities}."),
+    "marketplace.version_by_name": _endpoint(
+        "GET", "/rest/2/addons/{addon_key}/versions/name/{version_name}", "marketplace", PUBLIC, _MARKETPLACE,
+        "One version by its display name (AddonVersion)."),
 
     # --- Data Center: cloud connector page (no public REST contract) -----------------------------------
     "dc.cloud_connector.get": _endpoint(
@@ -257,6 +267,13 @@ CHECKED = {
     "upm.task": (_SEEN_UPM, "any body on the final 303 (none is read); failure fields errorMessage / subCode"),
     "upm.plugin": (_SEEN_UPM, "fields beyond key, version, enabled"),
     "upm.uninstall": (_SEEN_UPM, "the success status (200 or 204 both accepted)"),
+    "marketplace.version_latest": (_MARKETPLACE + " (query parameters application, applicationBuild, hosting) and "
+                                   "public Marketplace clients (versions/latest, _links.artifact.href)",
+                                   "the error body of a 404; the compatibilities model beyond dataCenter min/max "
+                                   "build (checked again after the filtered query)"),
+    "marketplace.version_by_name": (_MARKETPLACE + " and public Marketplace clients (versions/name/{name})",
+                                    "whether the compatibility query parameters filter a look-up by name (they "
+                                    "are not sent; compatibilities are checked instead)"),
     "jira.users": (_JIRA_REST + " user search", "nothing the modules read"),
     "jira.groups": (_JIRA_REST + " groups picker", "the upper bound of maxResults"),
     "jira.group_members": (_JIRA_REST + " group member", "nothing the modules read"),

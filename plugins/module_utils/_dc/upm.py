@@ -74,9 +74,11 @@ class AppPlan(object):
 def plan_app(key, installed, state, version=None, version_match="minimum", app_url=None, describe=None):
     """Decide the action for `key` (installed version `installed` or None).
 
-    `describe()` returns ``{"key", "version", "name"}`` of the app `app_url` serves, or raises
-    ``ArtifactError``; it is only called when an install is in question. Raises ``UpmError`` for a request
-    that cannot be met (no URL, the URL serves another app or an unsuitable version), before any write.
+    `app_url` names where the app comes from (a URL, or the Atlassian Marketplace). `describe()` returns
+    ``{"key", "version", "name"}`` of the app it serves (and ``url`` when that differs from `app_url`), or
+    raises ``ArtifactError`` (a URL that cannot be read ahead) or ``UpmError``; it is only called when an
+    install is in question. Raises ``UpmError`` for a request that cannot be met (no source, the source serves
+    another app or an unsuitable version), before any write.
     """
     if state == "absent":
         if installed:

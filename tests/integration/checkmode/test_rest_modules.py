@@ -103,6 +103,9 @@ def test_dc_app(harness, sandbox):
         assert_check_predicts_real(install, harness.observe, fields)
     upgrade = harness.runner("dc_app", "jira", key="com.example.companion", state="latest", app_url=app("1.1.0"))
     assert_check_predicts_real(upgrade, harness.observe, fields)
+    through_marketplace = harness.runner("dc_app", "jira-old", key="com.atlassian.cloud-companion", state="latest",
+                                         marketplace_url=sandbox.url("cloud"), marketplace_ca_path=sandbox.ca_path)
+    assert_check_predicts_real(through_marketplace, harness.observe, fields)
     remove = harness.runner("dc_app", "jira", key="com.example.companion", state="absent")
     assert_check_predicts_real(remove, harness.observe, fields)
     assert_both_refuse(harness.runner("dc_app", "jira", key="com.example.companion", version="9.0",

@@ -133,7 +133,7 @@ def test_absent_uninstalls_once(run_module, sandbox):
 
 
 @pytest.mark.parametrize("args, message", [
-    ({"version": "1.0.0"}, "no app_url is given"),
+    ({"version": "1.0.0", "marketplace_url": ""}, "no app_url is given"),
     ({"app_url": "https://marketplace.invalid/download/not-an-app"}, "Could not find a plugin descriptor"),
     ({"version": "3.0.0", "app_url": "2.5.0"}, "serves %s 2.5.0, but minimum 3.0.0 is wanted" % KEY),
 ])
@@ -150,3 +150,47 @@ def test_a_non_admin_gets_the_products_refusal(run_module, sandbox):
     rc, result, _output = run_module("dc_app", "jira", key=KEY, app_url=_uri(sandbox, "1.0.0"),
                                      user=persona["non_admin_user"], password=persona["non_admin_password"])
     assert rc == 1 and result["status"] == 403
+
+
+COMPANION = "com.atlassian.cloud-companion"
+
+
+def _marketplace(sandbox, **extra):
+    return dict(key=COMPANION, marketplace_url=sandbox.url("cloud"), marketplace_ca_path=sandbox.ca_path, **extra)
+
+
+@pytest.mark.parametrize("persona, expected", [("jira", "2.1.0"), ("confluence", "2.1.0"), ("jira-old", "1.4.2")])
+def test_the_marketplace_picks_the_newest_version_compatible_with_the_build(run_module, sandbox, persona, expected):
+    rc, planned, _output = run_module("dc_app", persona, state="latest", check_mode=True, diff=True,
+                                      **_marketplace(sandbox))
+    assert rc == 0 and planned["changed"] and planned["version"] == expected, planned
+    rc, result, _output = run_module("dc_app", persona, state="latest", diff=True, **_marketplace(sandbox))
+    assert rc == 0 and result["version"] == expected and result["diff"] == planned["diff"]
+    lookups = [e for e in sandbox.log("cloud") if e["path"].endswith("/versions/latest")]
+    assert lookups[-1]["query"]["hosting"] == "datacenter"
+    assert lookups[-1]["query"]["application"] == ("jira" if persona.startswith("jira") else "confluence")
+    sandbox.clear_log()
+    rc, rerun, _output = run_module("dc_app", persona, state="latest", **_marketplace(sandbox))
+    assert rc == 0 and rerun["changed"] is False and _writes(sandbox, persona) == []
+
+
+@pytest.mark.parametrize("args, message", [
+    ({"version": "2.0.0", "version_match": "exact"},
+     "2.0.0 is not compatible with Jira Data Center build 100200: it supports jira Data Center builds 110300"),
+    ({"version": "9.9.9", "version_match": "exact"}, "has no version 9.9.9"),
+    ({"version": "2.0.0"}, "the newest version of %s compatible with Jira Data Center build 100200 is 1.4.2, "
+                           "below the minimum 2.0.0" % COMPANION),
+])
+def test_an_incompatible_pinned_version_is_refused_before_any_write(run_module, sandbox, args, message):
+    for check_mode in (True, False):
+        rc, result, _output = run_module("dc_app", "jira-old", check_mode=check_mode, **_marketplace(sandbox, **args))
+        assert rc == 1 and message in result["msg"], result["msg"]
+    assert _writes(sandbox, "jira-old") == []
+
+
+def test_without_the_marketplace_a_pinned_url_is_needed(run_module, sandbox):
+    rc, result, _output = run_module("dc_app", "jira", key=COMPANION, marketplace_url="")
+    assert rc == 1 and "no app_url is given" in result["msg"]
+    closed = "https://127.0.0.1:9"
+    rc, result, _output = run_module("dc_app", "jira", key=COMPANION, marketplace_url=closed, retry_max_time=0)
+    assert rc == 1 and "did not answer" in result["msg"] and "give app_url" in result["msg"]

@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiClient
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._dc import marketplace
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._dc.artifact import (
     ArtifactError,
     read_descriptor,
@@ -182,3 +183,52 @@ def test_descriptors_of_a_jar_an_obr_and_a_transformerless_app():
 def test_what_is_not_an_app_is_named(archive, message):
     with pytest.raises(ArtifactError, match=message):
         read_descriptor(archive)
+
+
+def _version(name, jira=None, artifact=True):
+    doc = {"name": name, "buildNumber": 1, "_links": {}}
+    if artifact:
+        doc["_links"]["artifact"] = {"href": "https://marketplace.example/download/%s.jar" % name}
+    if jira:
+        doc["compatibilities"] = [{"application": "jira",
+                                   "hosting": {"dataCenter": {"min": {"build": jira[0]}, "max": {"build": jira[1]}}}}]
+    return doc
+
+
+@pytest.mark.parametrize("doc, build, fits", [
+    (_version("1.0", jira=(100, 200)), 150, True),
+    (_version("1.0", jira=(100, 200)), 200, True),
+    (_version("1.0", jira=(100, 200)), 201, False),
+    (_version("1.0"), 150, False),  # no Data Center compatibility listed
+    ({"name": "1.0", "compatibilities": [{"application": "jira", "hosting": {"server": {}}}]}, 150, False),
+])
+def test_marketplace_compatibility(doc, build, fits):
+    assert marketplace.compatibility(doc, "jira", build)[0] is fits
+
+
+class _Marketplace:
+    def __init__(self, latest=None, named=None):
+        self._latest, self._named, self.asked = latest, named or {}, []
+
+    def latest(self, key, application, build):
+        self.asked.append(("latest", application, build))
+        return self._latest
+
+    def by_name(self, key, name):
+        self.asked.append(("name", name))
+        return self._named.get(name)
+
+
+def test_marketplace_resolution():
+    offered = _Marketplace(latest=_version("2.1.0", jira=(1, 999)), named={"2.0.0": _version("2.0.0", jira=(1, 99))})
+    assert marketplace.resolve(offered, KEY, "jira", 150, "latest")["version"] == "2.1.0"
+    assert offered.asked == [("latest", "jira", 150)]
+    assert marketplace.resolve(offered, KEY, "jira", 150, "present", "2.0", "minimum")["url"].endswith("2.1.0.jar")
+    with pytest.raises(UpmError, match="below the minimum 3.0"):
+        marketplace.resolve(offered, KEY, "jira", 150, "present", "3.0", "minimum")
+    with pytest.raises(UpmError, match="2.0.0 is not compatible with Jira Data Center build 150"):
+        marketplace.resolve(offered, KEY, "jira", 150, "present", "2.0.0", "exact")
+    with pytest.raises(UpmError, match="no version of com.example.app compatible"):
+        marketplace.resolve(_Marketplace(), KEY, "jira", 150, "latest")
+    with pytest.raises(UpmError, match="without an installable artifact"):
+        marketplace.resolve(_Marketplace(latest=_version("3.0", artifact=False)), KEY, "jira", 150, "latest")
