@@ -99,10 +99,17 @@ server_title:
   type: str
   sample: Jira
 cloud_connector_supported:
-  description: Whether the version can host a cloud connector.
+  description:
+    - Whether the version can host a cloud connector. A milestone, beta or release candidate of the minimum
+      release does not (11.3.0-m0004 comes before 11.3.0); one of a later version does (11.3.1-rc1).
   returned: success
   type: bool
   sample: true
+pre_release:
+  description: Whether the version carries a pre-release qualifier (milestone, beta, release candidate).
+  returned: success
+  type: bool
+  sample: false
 cloud_connector_minimum_version:
   description: The minimum version of this product for cloud connectors.
   returned: success

@@ -12,6 +12,7 @@ import re
 from xml.etree import ElementTree
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiError
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._dc.upm import version_key
 
 # Cloud connectors need Jira 11.3 or later and Confluence 10.2 or later (Atlassian's cloud connector guide).
 CLOUD_CONNECTOR_MINIMUM = {"jira": (11, 3, 0), "confluence": (10, 2, 0)}
@@ -91,10 +92,26 @@ def gather(client):
     minimum = CLOUD_CONNECTOR_MINIMUM[facts["product"]]
     facts.update({
         "version_numbers": list(numbers),
+        "pre_release": is_pre_release(facts["version"]),
         "cloud_connector_minimum_version": format_version(minimum),
-        "cloud_connector_supported": numbers >= minimum,
+        "cloud_connector_supported": meets_minimum(facts["version"], minimum),
     })
     return facts
+
+
+def is_pre_release(version):
+    """Whether `version` carries a qualifier (11.3.0-m0004, 10.2.0-rc1, 11.3.0-beta2)."""
+    return version_key(version)[1] == 0
+
+
+def meets_minimum(version, minimum):
+    """Whether `version` is at least the release `minimum`.
+
+    A milestone, beta or release candidate comes before its release (11.3.0-m1 < 11.3.0), so a pre-release of
+    the minimum release does not pass the gate: the cloud connector arrived in the release, and a milestone may
+    not carry it. A pre-release of a later version passes (11.3.1-rc1 > 11.3.0).
+    """
+    return version_key(version) >= version_key(format_version(minimum))
 
 
 def gate_message(facts, url):
@@ -107,4 +124,5 @@ def gate_message(facts, url):
             % (name, url, facts["version"], name, facts["cloud_connector_minimum_version"]))
 
 
-__all__ = ["ApiError", "ProductError", "gather", "gate_message", "parse_version", "parse_manifest"]
+__all__ = ["ApiError", "ProductError", "gather", "gate_message", "is_pre_release", "meets_minimum", "parse_version",
+           "parse_manifest"]
