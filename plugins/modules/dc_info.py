@@ -34,8 +34,21 @@ options:
         The message names the version found and the version required.
     type: bool
     default: false
+  require_admin:
+    description:
+      - Fail unless the user is a system administrator of the instance, as connecting a cloud organization
+        requires. Read from UPM's installed-apps list, which hands its install token only to administrators.
+    type: bool
+    default: false
+  expected_base_url:
+    description:
+      - The base URL that will be registered with the organization connector. Fail unless the product reports
+        the same base URL in its general configuration (Jira's C(serverInfo) C(baseUrl), the Confluence manifest's
+        C(url)); scheme and host case, a default port and a trailing slash do not count as differences.
+    type: str
 notes:
-  - Both endpoints answer anonymously, so credentials are optional for this module.
+  - Every requirement asked for is checked, and one failure lists all that are not met (check mode included).
+  - The product and version endpoints answer anonymously; O(require_admin=true) needs the user's credentials.
 """
 
 EXAMPLES = r"""
@@ -110,6 +123,22 @@ pre_release:
   returned: success
   type: bool
   sample: false
+checks:
+  description: The requirements asked for (O(require_cloud_connector), O(require_admin), O(expected_base_url)).
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    check:
+      description: V(version), V(system_administrator) or V(base_url).
+      type: str
+    ok:
+      description: Whether it is met.
+      type: bool
+    detail:
+      description: What was found, and what to do when it is not met.
+      type: str
+  sample: [{check: base_url, ok: true, detail: the product reports the base URL https://jira.example.com}]
 cloud_connector_minimum_version:
   description: The minimum version of this product for cloud connectors.
   returned: success
@@ -127,31 +156,36 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module 
     dc_client,
     fail_api,
 )
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._dc.info import ProductError, gate_message, gather
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._dc.info import ProductError, gather, preconditions
 
 
 def main():
     argument_spec = dc_argument_spec()
-    argument_spec.update(require_cloud_connector=dict(type="bool", default=False))
+    argument_spec.update(require_cloud_connector=dict(type="bool", default=False),
+                         require_admin=dict(type="bool", default=False),
+                         expected_base_url=dict(type="str"))
     module = AnsibleModule(
         argument_spec=argument_spec,
         mutually_exclusive=DC_MUTUALLY_EXCLUSIVE,
         required_together=DC_REQUIRED_TOGETHER,
         supports_check_mode=True,
     )
+    params = module.params
     client = dc_client(module)
     try:
         facts = gather(client)
+        facts["checks"] = preconditions(client, facts, params["url"], params["require_cloud_connector"],
+                                        params["require_admin"], params["expected_base_url"])
     except ApiError as exc:
-        fail_api(module, exc, msg="Cannot read the product at %s" % module.params["url"])
+        fail_api(module, exc, msg="Cannot read the product at %s" % params["url"])
     except ProductError as exc:
         module.fail_json(msg=str(exc))
     finally:
         client.close()
 
-    message = gate_message(facts, module.params["url"])
-    if message and module.params["require_cloud_connector"]:
-        module.fail_json(msg=message, **facts)
+    failed = [c["detail"] for c in facts["checks"] if not c["ok"]]
+    if failed:
+        module.fail_json(msg="; ".join(failed), **facts)
     module.exit_json(changed=False, **facts)
 
 

@@ -11,6 +11,11 @@ __metaclass__ = type
 import re
 from xml.etree import ElementTree
 
+try:
+    from urllib.parse import urlsplit
+except ImportError:  # pragma: no cover - Python 2 is not supported by the collection
+    from urlparse import urlsplit
+
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiError
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._dc.upm import version_key
 
@@ -124,5 +129,47 @@ def gate_message(facts, url):
             % (name, url, facts["version"], name, facts["cloud_connector_minimum_version"]))
 
 
-__all__ = ["ApiError", "ProductError", "gather", "gate_message", "is_pre_release", "meets_minimum", "parse_version",
-           "parse_manifest"]
+def normal_url(url):
+    """A base URL as products compare it: scheme and host in lower case, no trailing slash, default port dropped."""
+    parts = urlsplit((url or "").strip())
+    host = (parts.hostname or "").lower()
+    default = {"https": 443, "http": 80}.get(parts.scheme.lower())
+    netloc = host if parts.port in (None, default) else "%s:%d" % (host, parts.port)
+    return "%s://%s%s" % (parts.scheme.lower(), netloc, parts.path.rstrip("/"))
+
+
+def is_system_admin(client):
+    """Whether the client's user administers the instance: UPM hands its upm-token header only to system
+    administrators (a read; the token is one-time and unused here)."""
+    response = client.call("upm.plugins", params={"os_authType": "basic"},
+                           headers={"Accept": "application/vnd.atl.plugins.installed+json"}, allow=(401, 403))
+    return response.status_code == 200 and bool(response.headers.get("upm-token"))
+
+
+def preconditions(client, facts, url, require_cloud_connector=False, require_admin=False, expected_base_url=None):
+    """Every precondition asked for, each ``{"check", "ok", "detail"}``; all are evaluated, none stops the rest."""
+    checks = []
+    if require_cloud_connector:
+        message = gate_message(facts, url)
+        checks.append({"check": "version", "ok": message is None,
+                       "detail": message or "%s %s can host a cloud connector" % (
+                           PRODUCT_NAMES[facts["product"]], facts["version"])})
+    if require_admin:
+        admin = is_system_admin(client)
+        checks.append({"check": "system_administrator", "ok": admin, "detail": (
+            "the user is a system administrator" if admin else
+            "the user is not a system administrator of %s (UPM answers its install token only to them); connect "
+            "with a system administrator's credentials" % url)})
+    if expected_base_url is not None:
+        reported = facts.get("base_url")
+        same = normal_url(reported) == normal_url(expected_base_url)
+        checks.append({"check": "base_url", "ok": same, "detail": (
+            "the product reports the base URL %s" % reported if same else
+            "the product reports the base URL %s in its general configuration, not %s: register the one users "
+            "reach (set it as the expected base URL) or correct the product's base URL first"
+            % (reported, expected_base_url))})
+    return checks
+
+
+__all__ = ["ApiError", "ProductError", "gather", "gate_message", "is_pre_release", "is_system_admin", "meets_minimum",
+           "normal_url", "parse_version", "parse_manifest", "preconditions"]
