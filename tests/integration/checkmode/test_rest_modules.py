@@ -122,9 +122,8 @@ def test_auth_policy(harness):
     update = harness.runner("auth_policy", "cloud", name="Contractors",
                             settings={"two_step": "required", "idle_session": "12h"})
     assert_check_predicts_real(update, harness.observe, POLICY_FIELDS)
-    sso = harness.runner("auth_policy", "cloud", name="Contractors", settings={"sso": {"enforced": True,
-                                                                                      "provider": "saml"}},
-                         allow_lockout=True)
+    saml = {"sso": {"enforced": True, "provider": "saml"}}
+    sso = harness.runner("auth_policy", "cloud", name="Contractors", settings=saml, allow_lockout=True)
     assert_check_predicts_real(sso, harness.observe, POLICY_FIELDS)
     sso_off = harness.runner("auth_policy", "cloud", name="Contractors", settings={"sso": {"enforced": False}})
     assert_check_predicts_real(sso_off, harness.observe, POLICY_FIELDS)

@@ -15,11 +15,12 @@ from pathlib import Path
 
 from checkmode.harness import assert_both_refuse, assert_check_predicts_real
 from firewall.conftest import API_HOST, COLLECTIONS, PYTHON
-from firewall.test_firewalld import firewalld_node  # noqa: F401  (fixture)
-from firewall.test_iptables import iptables_node  # noqa: F401  (fixture)
-from firewall.test_nftables import nft_node  # noqa: F401  (fixture)
-from firewall.test_ufw import ufw_node  # noqa: F401  (fixture)
+from firewall.test_firewalld import firewalld_node  # noqa: F401 pylint: disable=unused-import
+from firewall.test_iptables import iptables_node  # noqa: F401 pylint: disable=unused-import
+from firewall.test_nftables import nft_node  # noqa: F401 pylint: disable=unused-import
+from firewall.test_ufw import ufw_node  # noqa: F401 pylint: disable=unused-import
 
+# The node fixtures above are imported from the backend tests, which set each firewall up.
 FIELDS = ("backend", "addresses", "rules")
 COUNTERS = re.compile(r"counter packets \d+ bytes \d+|\[\d+:\d+\]")
 

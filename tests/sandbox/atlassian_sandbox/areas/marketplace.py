@@ -24,13 +24,12 @@ CLOUD_COMPANION = "com.atlassian.cloud-companion"
 def initial_state(persona):
     # Placeholder versions of the placeholder Cloud Companion key: 1.4.x for Jira 10.x / Confluence 9.x,
     # 2.x for the releases that can host cloud connectors (Jira 11.3 build 110300, Confluence 10.2.1 build 10020100).
+    older = {"jira": [100000, 110299], "confluence": [9000000, 10019999]}
+    current = {"jira": [110300, 119999], "confluence": [10020000, 10999999]}
     return {"apps": {CLOUD_COMPANION: [
-        {"name": "1.4.2", "buildNumber": 1400200, "dataCenter": {"jira": [100000, 110299],
-                                                                "confluence": [9000000, 10019999]}},
-        {"name": "2.0.0", "buildNumber": 2000000, "dataCenter": {"jira": [110300, 119999],
-                                                                "confluence": [10020000, 10999999]}},
-        {"name": "2.1.0", "buildNumber": 2010000, "dataCenter": {"jira": [110300, 119999],
-                                                                "confluence": [10020000, 10999999]}},
+        {"name": "1.4.2", "buildNumber": 1400200, "dataCenter": older},
+        {"name": "2.0.0", "buildNumber": 2000000, "dataCenter": current},
+        {"name": "2.1.0", "buildNumber": 2010000, "dataCenter": current},
     ]}}
 
 
