@@ -177,8 +177,8 @@ options:
   crowd:
     description:
       - How to read Crowd. Authenticates as a Crowd application (application name and password, HTTP basic
-        authentication) and reads C(/rest/usermanagement/1/search), C(group/child-group/direct) and
-        C(group/user/direct) for every group.
+        authentication) and reads the groups and users with C(/rest/usermanagement/1/search) and their
+        memberships as O(crowd.read_mode) says.
     type: dict
     suboptions:
       url:
@@ -204,6 +204,17 @@ options:
         description: Results per request (Crowd's C(max-results)).
         type: int
         default: 1000
+      read_mode:
+        description:
+          - C(memberships) reads every group's direct users and child groups with one request to
+            C(/rest/usermanagement/1/group/membership) (Crowd REST 1.1 and later), plus the pages of group names
+            and of users (for their emails).
+          - C(per_group) reads C(group/child-group/direct) and C(group/user/direct) for every group (two or more
+            requests per group), for a Crowd that does not offer the memberships resource.
+          - Both give the same structure; RV(crowd_requests) counts the requests.
+        type: str
+        choices: [memberships, per_group]
+        default: memberships
       timeout:
         description: Request timeout in seconds.
         type: int
@@ -462,6 +473,11 @@ in_chain_check:
       elements: dict
       returned: always
       sample: []
+crowd_requests:
+  description: HTTP requests sent to Crowd (retries included).
+  returned: O(source=crowd)
+  type: int
+  sample: 4
 ldap_requests:
   description: Requests beyond the paged searches; C(range_requests) counts ranged reads of large groups.
   returned: O(source=ldap)
@@ -580,6 +596,7 @@ CROWD_OPTIONS = dict(
     ca_path=dict(type="path"),
     page_size=dict(type="int", default=1000),
     timeout=dict(type="int", default=30),
+    read_mode=dict(type="str", default="memberships", choices=list(source_crowd.READ_MODES)),
 )
 
 
@@ -655,6 +672,8 @@ def main():
         lost_memberships={},
     )
     flat = result.flat()
+    if module.params["source"] == "crowd":
+        output["crowd_requests"] = structure.counters["http_requests"]
     if module.params["source"] == "ldap":
         output["disabled_users"] = dict(handling=module.params["ldap"]["disabled_users"], users=structure.disabled)
         output["ldap_requests"] = structure.counters

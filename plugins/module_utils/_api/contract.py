@@ -46,6 +46,7 @@ _CONTROL_API = "https://developer.atlassian.com/cloud/admin/control/rest/api-gro
 _AUTH_POLICIES_UI = "https://support.atlassian.com/security-and-access-policies/docs/manage-authentication-policies/"
 _SCIM_API = "https://developer.atlassian.com/cloud/admin/user-provisioning/rest/"
 _CROWD_REST = "https://developer.atlassian.com/server/crowd/crowd-rest-apis/"
+_CROWD_MEMBERSHIPS = "https://docs.atlassian.com/atlassian-crowd/5.3.1/REST/#usermanagement/1/group-getAllMemberships"
 
 ENDPOINTS = {
     # --- Data Center: product and version ---------------------------------------------------------------
@@ -131,6 +132,14 @@ ENDPOINTS = {
     "crowd.group_users": _endpoint(
         "GET", "/rest/usermanagement/1/group/user/direct", "crowd", PUBLIC, _CROWD_REST,
         "Direct user members of a group."),
+    "crowd.users": _endpoint(
+        "GET", "/rest/usermanagement/1/search", "crowd", PUBLIC, _CROWD_REST,
+        "Search entities (entity-type=user, expand=user: name, email, active), paged with start-index/max-results."),
+    "crowd.memberships": _endpoint(
+        "GET", "/rest/usermanagement/1/group/membership", "crowd", PUBLIC, _CROWD_MEMBERSHIPS,
+        "Every group's direct users and child groups in one XML document (<memberships><membership group=...>"
+        "<users><user name=.../></users><groups><group name=.../></groups></membership></memberships>); Crowd REST "
+        "1.1+ (CWD-2450, CWD-2585); XML only, no JSON (CWD-3281)."),
 
     # --- Atlassian Cloud: organizations API ------------------------------------------------------------
     "cloud.orgs": _endpoint(
