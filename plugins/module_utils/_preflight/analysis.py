@@ -48,8 +48,10 @@ def _domain(email):
 
 
 def _normalized_domains(domains):
-    return None if domains is None else set(normalize_email("x@" + d.strip().lstrip("@")).split("@", 1)[1]
-                                              for d in domains)
+    """Domains in the form normalized emails carry (lower case, IDNA), or None for "not known"."""
+    if domains is None:
+        return None
+    return set(_domain(normalize_email("x@" + d.strip().lstrip("@"))) for d in domains)
 
 
 def analyze(instances, sso_domains=(), verified_domains=None):

@@ -13,7 +13,6 @@ Only the BER needed for LDAPMessage framing and SearchResultEntry (RFC 4511 sect
 """
 
 import ctypes
-import os
 import socket
 import threading
 
