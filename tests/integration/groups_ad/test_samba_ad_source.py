@@ -46,6 +46,24 @@ def test_ldap3_follows_ranges_on_its_own_in_a_plain_search(samba_ad):
     assert samba_ad.capped.ranged_requests == 1
 
 
+def test_ldap3_without_auto_range_breaks_on_a_ranged_answer_unless_empty_attributes_are_off(samba_ad):
+    # why the source turns both off: ldap3 2.9's default return_empty_attributes=True deletes the plain
+    # attribute it assumes it added, and a ranged request never had one
+    def ask_second_chunk(**options):
+        connection = ldap3.Connection(samba_ad.uri, user=READER_DN, password=READER_PASSWORD, auto_bind=True,
+                                      raise_exceptions=True, auto_range=False, **options)
+        try:
+            connection.search(group_dn("All Staff"), "(objectClass=*)", search_scope=ldap3.BASE,
+                              attributes=["member;range=1500-*"])
+            return dict((name, len(values)) for name, values in connection.response[0]["raw_attributes"].items())
+        finally:
+            connection.unbind()
+
+    with pytest.raises(KeyError):
+        ask_second_chunk()
+    assert ask_second_chunk(return_empty_attributes=False) == {"member;range=1500-*": 1500}
+
+
 def test_groups_above_the_cap_read_completely_with_explicit_range_requests(samba_ad):
     samba_ad.capped.reset_counts()
     # three groups per page: the ranged groups sit between pages of the paged group search; 100 users only,
