@@ -97,15 +97,23 @@ def resolve_members(flat_groups, users):
     """
     wanted = {}
     problems = []
+    # a member is in many groups: check and normalize each one once ((email or None, reason or None))
+    resolved = {}
     for group in sorted(flat_groups):
         emails = set()
         for member in sorted(set(flat_groups[group] or ())):
-            email = email_of(member, users)
-            if email is None:
-                problems.append({"group": group, "member": member, "reason": "no email"})
-            elif not is_valid_email(email):
-                problems.append({"group": group, "member": member, "reason": "invalid email %s" % email})
+            if member not in resolved:
+                email = email_of(member, users)
+                if email is None:
+                    resolved[member] = (None, "no email")
+                elif not is_valid_email(email):
+                    resolved[member] = (None, "invalid email %s" % email)
+                else:
+                    resolved[member] = (normalize_email(email), None)
+            email, reason = resolved[member]
+            if reason:
+                problems.append({"group": group, "member": member, "reason": reason})
             else:
-                emails.add(normalize_email(email))
+                emails.add(email)
         wanted[group] = emails
     return wanted, problems
