@@ -8,6 +8,7 @@ cd "$ROOT"
 APT_PACKAGES=(
   tomcat10 tomcat10-user            # app tunnel: a real Tomcat boots the edited server.xml
   slapd ldap-utils                  # nested groups: a real OpenLDAP directory
+  samba samba-ad-dc ldb-tools       # nested groups: a real Active Directory (Samba AD DC), bulk-loaded with ldbadd
   nftables iptables firewalld ufw   # egress rules: every firewall backend, in network namespaces
   iproute2 dbus                     # namespaces; firewalld's private D-Bus
   chromium                          # migration preflight: the HTML report opened in a real browser

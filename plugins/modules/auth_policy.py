@@ -80,14 +80,17 @@ options:
             choices: [saml, google]
       two_step:
         description:
-          - Two-step verification. V(required) needs Atlassian Guard Standard.
+          - Two-step verification, V(required) or V(optional) (members choose). V(required) needs Atlassian Guard
+            Standard.
+          - The product has no C(off); V(off) (also unquoted YAML C(off), read as false) fails with that message.
           - Managed only in the identity provider while SSO is enforced.
         type: str
-        choices: [required, optional, "off"]
       api_tokens:
         description:
           - Whether members may create new user API tokens and use existing ones. V(block) needs Atlassian Guard
-            Standard. The change can take up to 10 minutes to apply.
+            Standard.
+          - The change applies at each member's next API call with a token and can take up to 10 minutes; until
+            then the previous setting holds. RV(api_tokens_pending) says so; O(api_tokens_wait) waits for it.
         type: str
         choices: [allow, block]
       third_party_login:
@@ -124,6 +127,12 @@ options:
         locked out).
     type: bool
     default: false
+  api_tokens_wait:
+    description:
+      - Seconds to wait after a change of O(settings.api_tokens) before returning, so later tasks see it applied;
+        up to 600 (the product's 10 minutes). No wait in check mode or when the setting does not change.
+    type: int
+    default: 0
   guard_standard:
     description:
       - Whether the organization has Atlassian Guard Standard. When given, Guard rules are checked before any
@@ -219,6 +228,14 @@ changed_fields:
   type: list
   elements: str
   sample: [settings.sso, settings.idle_session]
+api_tokens_pending:
+  description:
+    - When O(settings.api_tokens) changed, that the product applies it within up to 10 minutes, when, and how long
+      the run waited.
+  returned: when O(settings.api_tokens) changes (also in check mode)
+  type: dict
+  sample: {applies_within_seconds: 600, applied_by: "2026-12-01T21:50:00Z", waited_seconds: 0,
+           message: "settings.api_tokens takes up to 10 minutes to apply"}
 lockout_risk:
   description:
     - When the run enforces SSO on a policy with members, how many are not known to the identity provider,
@@ -227,6 +244,8 @@ lockout_risk:
   type: dict
   sample: {count: 2, sample: [frank@example.com, svc-deploy@example.com]}
 """
+
+import time
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -251,7 +270,7 @@ def argument_spec():
                 enforced=dict(type="bool", required=True),
                 provider=dict(type="str", choices=["saml", "google"]),
             )),
-            two_step=dict(type="str", choices=["required", "optional", "off"]),
+            two_step=dict(type="str"),
             api_tokens=dict(type="str", choices=["allow", "block"]),
             third_party_login=dict(type="str", choices=["allow", "block"]),
             password=dict(type="dict", no_log=False, options=dict(
@@ -261,6 +280,7 @@ def argument_spec():
             idle_session=dict(type="str"),
         )),
         allow_lockout=dict(type="bool", default=False),
+        api_tokens_wait=dict(type="int", default=0),
         guard_standard=dict(type="bool"),
     )
     return spec
@@ -289,6 +309,8 @@ def run(module, client):
             module.warn(text)
 
     if not plan.changed or module.check_mode:
+        if "settings.api_tokens" in plan.changed_fields:
+            result["api_tokens_pending"] = _api_tokens_pending(0)
         return result
     path = {"org_id": org_id}
     if plan.action == "create":
@@ -304,12 +326,28 @@ def run(module, client):
         result["policy"] = None
     if module._diff:
         result["diff"]["after"] = result["policy"] or {}
+    if "settings.api_tokens" in plan.changed_fields:
+        result["api_tokens_pending"] = _api_tokens_pending(params["api_tokens_wait"])
     return result
+
+
+def _api_tokens_pending(wait):
+    """The api_tokens_pending result: when the change is applied everywhere, after waiting `wait` seconds."""
+    applied_by = time.time() + policy_settings.API_TOKENS_PROPAGATION_SECONDS
+    if wait:
+        time.sleep(wait)
+    return dict(applies_within_seconds=policy_settings.API_TOKENS_PROPAGATION_SECONDS,
+                applied_by=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(applied_by)), waited_seconds=wait,
+                message="settings.api_tokens takes up to 10 minutes to apply, at each member's next API call with a "
+                        "token; until then the previous setting holds")
 
 
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     params = module.params
+    if not 0 <= params["api_tokens_wait"] <= policy_settings.API_TOKENS_PROPAGATION_SECONDS:
+        module.fail_json(msg="api_tokens_wait must be 0 to %d seconds (the product applies the change within 10 "
+                             "minutes), got %d" % (policy_settings.API_TOKENS_PROPAGATION_SECONDS, params["api_tokens_wait"]))
     if params["state"] == "present":
         try:
             # settings conflicts need no API call: refuse them before the first request

@@ -122,11 +122,41 @@ options:
         type: str
         default: uid
       email_attribute:
-        description: Attribute holding a user's email (cloud accounts are identified by email).
+        description:
+          - Attribute holding a user's email (cloud accounts are identified by email).
+          - For Active Directory, C(mail) is the address people receive mail at; C(userPrincipalName) is the
+            logon name and only an identity when it is a routable address in a verified domain.
         type: str
         default: mail
+      email_fallback_attribute:
+        description:
+          - Attribute read when O(ldap.email_attribute) is empty, for example C(userPrincipalName) for Active
+            Directory accounts without C(mail).
+        type: str
+      disabled_users:
+        description:
+          - What to do with accounts Active Directory marks as disabled (bit 2, ACCOUNTDISABLE, of
+            C(userAccountControl)). Both list them in RV(disabled_users).
+          - C(exclude) leaves them out of every group; C(report) keeps them as members.
+        type: str
+        choices: [exclude, report]
+        default: exclude
+      in_chain_groups:
+        description:
+          - Groups to cross-check. For each, Active Directory is asked for the group's transitive user members with
+            the matching rule in chain (C(memberOf:1.2.840.113556.1.4.1941:=<group DN>)) and the answer is compared
+            with the flattening (RV(in_chain_check)).
+          - One paged search per group, each evaluated by the directory over every user under
+            O(ldap.user_base_dn) (seconds per group on Samba), so name a sample, for example the deepest groups
+            from RV(depth). OpenLDAP does not implement the rule.
+        type: list
+        elements: str
+        default: []
       page_size:
-        description: Entries per page of the paged searches (RFC 2696).
+        description:
+          - Entries per page of the paged searches (RFC 2696).
+          - Values of a multi-valued attribute are read in the chunks the directory returns (Active Directory's
+            ranged retrieval, C(member;range=0-1499) then C(member;range=1500-*)), whatever this is.
         type: int
         default: 500
       start_tls:
@@ -147,8 +177,8 @@ options:
   crowd:
     description:
       - How to read Crowd. Authenticates as a Crowd application (application name and password, HTTP basic
-        authentication) and reads C(/rest/usermanagement/1/search), C(group/child-group/direct) and
-        C(group/user/direct) for every group.
+        authentication) and reads the groups and users with C(/rest/usermanagement/1/search) and their
+        memberships as O(crowd.read_mode) says.
     type: dict
     suboptions:
       url:
@@ -174,6 +204,17 @@ options:
         description: Results per request (Crowd's C(max-results)).
         type: int
         default: 1000
+      read_mode:
+        description:
+          - C(memberships) reads every group's direct users and child groups with one request to
+            C(/rest/usermanagement/1/group/membership) (Crowd REST 1.1 and later), plus the pages of group names
+            and of users (for their emails).
+          - C(per_group) reads C(group/child-group/direct) and C(group/user/direct) for every group (two or more
+            requests per group), for a Crowd that does not offer the memberships resource.
+          - Both give the same structure; RV(crowd_requests) counts the requests.
+        type: str
+        choices: [memberships, per_group]
+        default: memberships
       timeout:
         description: Request timeout in seconds.
         type: int
@@ -401,6 +442,47 @@ google_workspace:
       type: list
       elements: str
       returned: when O(google_workspace_selected) is given
+disabled_users:
+  description: Accounts the directory marks as disabled (O(source=ldap) only) and how they were handled.
+  returned: O(source=ldap)
+  type: dict
+  contains:
+    handling:
+      description: The O(ldap.disabled_users) choice.
+      type: str
+      returned: always
+      sample: exclude
+    users:
+      description: Usernames of the disabled accounts.
+      type: list
+      elements: str
+      returned: always
+      sample: [jdoe]
+in_chain_check:
+  description: The comparison of the flattening with the directory's own transitive membership (matching rule in chain).
+  returned: when O(ldap.in_chain_groups) names groups
+  type: dict
+  contains:
+    groups_checked:
+      description: Number of groups compared.
+      type: int
+      returned: always
+    mismatches:
+      description: Groups whose members differ, with the usernames only the flattening or only the directory has.
+      type: list
+      elements: dict
+      returned: always
+      sample: []
+crowd_requests:
+  description: HTTP requests sent to Crowd (retries included).
+  returned: O(source=crowd)
+  type: int
+  sample: 4
+ldap_requests:
+  description: Requests beyond the paged searches; C(range_requests) counts ranged reads of large groups.
+  returned: O(source=ldap)
+  type: dict
+  sample: {"range_requests": 2}
 unresolved_members:
   description: Member references the source could not resolve to a user or a group (for example a DN outside the
     search bases). They are left out of the flat structure.
@@ -496,6 +578,9 @@ LDAP_OPTIONS = dict(
     group_name_attribute=dict(type="str", default="cn"),
     username_attribute=dict(type="str", default="uid"),
     email_attribute=dict(type="str", default="mail"),
+    email_fallback_attribute=dict(type="str"),
+    disabled_users=dict(type="str", default="exclude", choices=list(source_ldap.DISABLED_USERS_CHOICES)),
+    in_chain_groups=dict(type="list", elements="str", default=[]),
     page_size=dict(type="int", default=500),
     start_tls=dict(type="bool", default=False),
     validate_certs=dict(type="bool", default=True),
@@ -511,6 +596,7 @@ CROWD_OPTIONS = dict(
     ca_path=dict(type="path"),
     page_size=dict(type="int", default=1000),
     timeout=dict(type="int", default=30),
+    read_mode=dict(type="str", default="memberships", choices=list(source_crowd.READ_MODES)),
 )
 
 
@@ -586,6 +672,13 @@ def main():
         lost_memberships={},
     )
     flat = result.flat()
+    if module.params["source"] == "crowd":
+        output["crowd_requests"] = structure.counters["http_requests"]
+    if module.params["source"] == "ldap":
+        output["disabled_users"] = dict(handling=module.params["ldap"]["disabled_users"], users=structure.disabled)
+        output["ldap_requests"] = structure.counters
+        if structure.in_chain is not None:
+            output["in_chain_check"] = source_ldap.compare_in_chain(flat, structure.in_chain)
     if "flat" in report:
         output["flat"] = flat
     if "users" in report:

@@ -117,18 +117,36 @@ options:
     description: File mode of the reports.
     type: raw
     default: "0644"
+  sso_domains:
+    description:
+      - Email domains whose users will log in with SSO in cloud. Passwords are not migrated, so every other user
+        resets their password (RV(password_reset)). Empty means nobody uses SSO.
+    type: list
+    elements: str
+    default: []
+  verified_domains:
+    description:
+      - The organization's verified domains. Users in any other domain are not managed accounts, so
+        authentication policies and Atlassian Guard features do not apply to them (RV(unverified_domain)).
+      - When omitted the check is skipped and a notice says so.
+    type: list
+    elements: str
   fail_on:
     description:
       - Fail when findings of these kinds exist. C(invalid_email) is users with a missing or invalid email,
         C(duplicate_email) is emails shared by several users, C(group_collision) is same-named groups with
-        different members.
+        different members, C(password_reset) users without SSO, C(unverified_domain) users outside the verified
+        domains, C(confluence_no_group) Confluence users in no group.
     type: list
     elements: str
-    choices: [invalid_email, duplicate_email, group_collision]
+    choices: [invalid_email, duplicate_email, group_collision, password_reset, unverified_domain, confluence_no_group]
     default: []
 notes:
-  - Confluence Data Center has no public list of all users before 8.4; the module reads Confluence users as the
-    members of its groups, so a Confluence user in no group is not checked.
+  - The module reads Confluence users through REST as the members of its groups, so a Confluence user in no group is
+    found only from CSV exports (O(instances[].users_csv) with O(instances[].memberships_csv)); a notice says which
+    instances were not checked.
+  - Every report carries the notices that hold for any migration (seed "user management in cloud"): avatars are not
+    migrated, and most global permissions are not migrated.
   - Jira's group member list includes members of nested groups; Confluence's lists direct members.
   - Reads only the instances; it writes nothing but the report files.
 seealso:
@@ -149,6 +167,8 @@ EXAMPLES = r"""
         url: https://wiki.example.com/confluence
         user: admin
         password: "{{ vault_confluence_admin_password }}"
+    sso_domains: [example.com]
+    verified_domains: [example.com]
     report_markdown: /srv/reports/preflight.md
     report_html: /srv/reports/preflight.html
     fail_on: [invalid_email, group_collision]
@@ -174,7 +194,8 @@ summary:
   returned: always
   type: dict
   sample: {"instances": [{"name": "jira", "product": "jira", "users": 1200, "groups": 40}], "invalid_email": 3,
-           "duplicate_email": 1, "merged_users": 800, "group_collision": 2}
+           "duplicate_email": 1, "merged_users": 800, "group_collision": 2, "password_reset": 1150,
+           "unverified_domain": 12, "confluence_no_group": 0}
 invalid_email:
   description: Users with a missing or invalid email.
   returned: always
@@ -203,8 +224,42 @@ group_collision:
   type: list
   elements: dict
   sample: [{"group": "admins", "merged_members": 3, "users_gaining_access": ["carol@example.com"],
+            "merged_membership": ["alice@example.com", "bob@example.com", "carol@example.com"],
+            "users_gaining_access_by_name": ["carol (confluence)"],
             "instances": [{"instance": "jira", "group": "admins", "members": 2, "gain_access": ["carol@example.com"]},
                           {"instance": "confluence", "group": "admins", "members": 1, "gain_access": []}]}]
+password_reset:
+  description: Cloud identities whose email domain is not in O(sso_domains); passwords are not migrated, so they reset
+    theirs.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"email": "carol@example.com", "users": [{"instance": "confluence", "username": "carol"}]}]
+unverified_domain:
+  description: Cloud identities whose email domain is not in O(verified_domains) (empty when it is not given).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"email": "ann@partner.example", "domain": "partner.example", "users": [{"instance": "jira", "username": "ann"}]}]
+confluence_no_group:
+  description: Confluence users in no group (only for instances read from CSV exports with memberships).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"instance": "wiki", "username": "olduser", "email": "old@example.com", "active": true}]
+confluence_no_group_checked:
+  description: The Confluence instances checked for users in no group.
+  returned: always
+  type: list
+  elements: str
+  sample: [wiki]
+notices:
+  description: What holds for every migration (avatars and most global permissions are not migrated) and the checks
+    that were skipped, each with an C(id) and a C(text).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"id": "avatars", "text": "Avatars are not migrated: every migrated user uploads a new avatar in cloud."}]
 reports:
   description: The report files and which of them were (or in check mode would be) written.
   returned: always
@@ -285,6 +340,8 @@ def main():
             report_markdown=dict(type="path"),
             report_html=dict(type="path"),
             report_mode=dict(type="raw", default="0644"),
+            sso_domains=dict(type="list", elements="str", default=[]),
+            verified_domains=dict(type="list", elements="str"),
             fail_on=dict(type="list", elements="str", choices=list(FINDING_KINDS), default=[]),
         ),
         supports_check_mode=True,
@@ -304,7 +361,8 @@ def main():
         for warning in instance.warnings:
             module.warn(warning)
 
-    findings = analyze(instances)
+    findings = analyze(instances, sso_domains=module.params["sso_domains"],
+                       verified_domains=module.params["verified_domains"])
     reports = write_reports(module, findings)
     result = dict(findings, reports=reports, changed=bool(reports["changed"]))
     stop = failures(findings, module.params["fail_on"])

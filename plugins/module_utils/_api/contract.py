@@ -47,6 +47,7 @@ _AUTH_POLICIES_UI = "https://support.atlassian.com/security-and-access-policies/
 _SCIM_API = "https://developer.atlassian.com/cloud/admin/user-provisioning/rest/"
 _CROWD_REST = "https://developer.atlassian.com/server/crowd/crowd-rest-apis/"
 _MARKETPLACE = "https://developer.atlassian.com/platform/marketplace/rest/v2/api-group-app-versions/"
+_CROWD_MEMBERSHIPS = "https://docs.atlassian.com/atlassian-crowd/5.3.1/REST/#usermanagement/1/group-getAllMemberships"
 
 ENDPOINTS = {
     # --- Data Center: product and version ---------------------------------------------------------------
@@ -143,6 +144,14 @@ ENDPOINTS = {
     "crowd.group_users": _endpoint(
         "GET", "/rest/usermanagement/1/group/user/direct", "crowd", PUBLIC, _CROWD_REST,
         "Direct user members of a group."),
+    "crowd.users": _endpoint(
+        "GET", "/rest/usermanagement/1/search", "crowd", PUBLIC, _CROWD_REST,
+        "Search entities (entity-type=user, expand=user: name, email, active), paged with start-index/max-results."),
+    "crowd.memberships": _endpoint(
+        "GET", "/rest/usermanagement/1/group/membership", "crowd", PUBLIC, _CROWD_MEMBERSHIPS,
+        "Every group's direct users and child groups in one XML document (<memberships><membership group=...>"
+        "<users><user name=.../></users><groups><group name=.../></groups></membership></memberships>); Crowd REST "
+        "1.1+ (CWD-2450, CWD-2585); XML only, no JSON (CWD-3281)."),
 
     # --- Atlassian Cloud: organizations API ------------------------------------------------------------
     "cloud.orgs": _endpoint(
@@ -282,6 +291,9 @@ CHECKED = {
     "crowd.groups": (_CROWD_REST, "nothing the modules read"),
     "crowd.group_child_groups": (_CROWD_REST, "nothing the modules read"),
     "crowd.group_users": (_CROWD_REST, "nothing the modules read"),
+    "crowd.users": (_CROWD_REST + " (search, entity-type=user, expand=user)", "nothing the modules read"),
+    "crowd.memberships": (_CROWD_MEMBERSHIPS + " and CWD-2450, CWD-2585, CWD-3281 (XML only)",
+                          "a JSON form (none is served; the XML is parsed)"),
     "cloud.orgs": (_SEEN_ORG, "the page size"),
     "cloud.org": (_SEEN_ORG, "nothing the modules read"),
     "cloud.domains": (_SEEN_ORG, "the verification status values"),

@@ -33,7 +33,11 @@ import time
 
 from urllib.parse import urlsplit
 
-EMAIL = re.compile(r"^[^@\s,;<>\"']+@[^@\s,;<>\"']+\.[^@\s,;<>\"'.]+$")
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups_sync.identity import (
+    is_valid_email,
+    normalize_email,
+)
+
 BULK_LIMIT = 10000  # the admin UI's CSV upload limit, also applied to one add-users request
 INDIVIDUAL_LIMIT = 20  # the admin UI's limit for adding members one by one
 LOOKUP_BATCH = 100
@@ -76,14 +80,15 @@ def read_csv(path):
 
 
 def normalise_emails(values):
-    """(unique lower-cased valid addresses in input order, invalid entries, repeated addresses)."""
+    """(unique valid addresses in input order, invalid entries, repeated addresses). Validity and the compared
+    form (lower case, the domain in IDNA form) are the collection's one email rule (_groups_sync/identity.py)."""
     seen = set()
     emails, invalid, repeated = [], [], []
     for value in values:
-        email = str(value).strip().lower()
-        if not EMAIL.match(email):
+        if not is_valid_email(str(value).strip()):
             invalid.append(str(value))
             continue
+        email = normalize_email(str(value))
         if email in seen:
             repeated.append(email)
             continue
@@ -105,7 +110,7 @@ def managed_accounts(client, org_id):
         email = user.get("email")
         account_id = user.get("account_id") or user.get("accountId")
         if email and account_id:
-            accounts[email.strip().lower()] = account_id
+            accounts[normalize_email(email)] = account_id
     return accounts
 
 
@@ -159,7 +164,7 @@ def current_policies(client, org_id, accounts, batch_size=LOOKUP_BATCH, names=No
                 continue
             account_id = item.get("accountId") or item.get("account_id") or item.get("userId")
             if account_id not in ids:
-                account_id = by_email.get(str(item.get("email") or "").strip().lower())
+                account_id = by_email.get(normalize_email(str(item.get("email") or "")))
             if account_id is None:
                 continue
             policy_id, policy_name = _policy_of_item(item)

@@ -22,7 +22,13 @@ __metaclass__ = type
 import re
 
 STRENGTHS = ("weak", "fair", "good", "strong", "very_strong")
-TWO_STEP = ("required", "optional", "off")
+# The product's two-step setting has two states (seed 003: required, or set up and used optionally); there is
+# no "off": a member may always set up two-step verification for their own account.
+TWO_STEP = ("required", "optional")
+_TWO_STEP_OFF = ("off", "false", "no", "disabled", "none")
+# Seed 003: allowing or blocking user API tokens applies at each member's next API call with a token and can
+# take up to 10 minutes; until then members keep the previous behaviour.
+API_TOKENS_PROPAGATION_SECONDS = 600
 ALLOW_BLOCK = ("allow", "block")
 PROVIDERS = ("saml", "google")
 IDP_OWNED = ("two_step", "third_party_login", "password")
@@ -105,7 +111,10 @@ def validate(settings, guard_standard=None, new_policy=False, sso_enforced_now=F
                             % (key, where))
 
     if "two_step" in wanted:
-        if wanted["two_step"] not in TWO_STEP:
+        if str(wanted["two_step"]).strip().lower() in _TWO_STEP_OFF:
+            problems.append("settings.two_step: the product has no 'off'; two-step verification is required or "
+                            "optional (optional lets each member choose), got %r" % (wanted["two_step"],))
+        elif wanted["two_step"] not in TWO_STEP:
             problems.append("settings.two_step: %r is not one of %s" % (wanted["two_step"], ", ".join(TWO_STEP)))
         normalised["two_step"] = wanted["two_step"]
     for key in ("api_tokens", "third_party_login"):

@@ -51,13 +51,18 @@ class NestedGroups:
 
     `groups` maps a group name to a pair (direct users, nested child groups); `users` maps a user
     name to its attributes (for example `email`, `dn`) when the source knows them; `unresolved` lists
-    member references the source could not resolve to a user or a group.
+    member references the source could not resolve to a user or a group; `disabled` names users the
+    source reports as disabled; `in_chain` maps groups to the transitive members the directory itself
+    computed (a cross-check, None when not asked); `counters` holds source-specific request counts.
     """
 
-    def __init__(self, groups, users=None, unresolved=None):
+    def __init__(self, groups, users=None, unresolved=None, disabled=None, in_chain=None, counters=None):
         self.groups = groups
         self.users = users or {}
         self.unresolved = unresolved or []
+        self.disabled = disabled or []
+        self.in_chain = in_chain
+        self.counters = counters or {}
 
     @classmethod
     def from_mapping(cls, data, users=None):

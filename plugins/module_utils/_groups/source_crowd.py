@@ -5,19 +5,31 @@
 """The `crowd` source: read nested groups through Crowd's usermanagement REST API.
 
 Crowd authenticates the caller as an application (application name and password in HTTP basic auth).
-Reads every group name (`/search?entity-type=group`), then per group its direct nested groups
-(`/group/child-group/direct`) and direct users with their details (`/group/user/direct?expand=user`),
-each paged with `start-index`/`max-results`.
+Two ways to read the same structure (every group's direct users and direct child groups):
+
+- `memberships` (default): every group name (`/search?entity-type=group`) and every user with its email
+  (`/search?entity-type=user&expand=user`), both paged with `start-index`/`max-results`, and all
+  memberships at once from `/group/membership` (Crowd REST 1.1+, CWD-2450; XML only, CWD-3281):
+  pages of groups + pages of users + 1 requests;
+- `per_group`: per group its direct nested groups (`/group/child-group/direct`) and direct users with
+  their details (`/group/user/direct?expand=user`), each paged: 2 or more requests per group.
+
+Crowd's `/group/user/nested` would answer a group's effective users in one request, but without the
+structure the flattening reports on (cycles, depth, what a sync without flattening loses), so it is not used.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import xml.etree.ElementTree as ElementTree
+
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import HAS_HTTPX, ApiClient, ApiError
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups.flatten import NestedGroups
 
-__all__ = ["HAS_HTTPX", "CrowdSettings", "CrowdSourceError", "read_crowd"]
+__all__ = ["HAS_HTTPX", "READ_MODES", "CrowdSettings", "CrowdSourceError", "read_crowd"]
+
+READ_MODES = ("memberships", "per_group")
 
 
 class CrowdSourceError(Exception):
@@ -28,7 +40,7 @@ class CrowdSettings:
     """The `crowd` option of the module, with its defaults."""
 
     def __init__(self, url, application_name, application_password, validate_certs=True, ca_path=None,
-                 page_size=1000, timeout=30):
+                 page_size=1000, timeout=30, read_mode="memberships"):
         self.url = url
         self.application_name = application_name
         self.application_password = application_password
@@ -36,6 +48,7 @@ class CrowdSettings:
         self.ca_path = ca_path
         self.page_size = page_size
         self.timeout = timeout
+        self.read_mode = read_mode
 
 
 def _paged(client, operation, items_key, params, page_size):
@@ -49,29 +62,65 @@ def _paged(client, operation, items_key, params, page_size):
         start += len(items)
 
 
+def _per_group(client, settings, names):
+    groups = {}
+    users = {}
+    for name in names:
+        children = [g["name"] for g in _paged(client, "crowd.group_child_groups", "groups",
+                                              {"groupname": name}, settings.page_size)]
+        members = []
+        for user in _paged(client, "crowd.group_users", "users", {"groupname": name, "expand": "user"},
+                           settings.page_size):
+            members.append(user["name"])
+            users[user["name"]] = {"email": user.get("email")}
+        groups[name] = (members, children)
+    return groups, users
+
+
+def _memberships(client, settings, names):
+    response = client.call("crowd.memberships", headers={"Accept": "application/xml"})
+    try:
+        root = ElementTree.fromstring(response.content)
+    except ElementTree.ParseError as exc:
+        raise CrowdSourceError("Crowd at %s answered /group/membership with no XML memberships document: %s"
+                               % (settings.url, exc))
+    groups = dict((name, ([], [])) for name in names)
+    for membership in root.iter("membership"):
+        name = membership.get("group")
+        if name not in groups:
+            # a group the search did not list: the application sees it, so read it as Crowd returns it
+            groups[name] = ([], [])
+        groups[name][0].extend(user.get("name") for user in membership.findall("./users/user"))
+        groups[name][1].extend(group.get("name") for group in membership.findall("./groups/group"))
+    members = set()
+    for direct_users, _children in groups.values():
+        members.update(direct_users)
+    users = {}
+    for user in _paged(client, "crowd.users", "users", {"entity-type": "user", "expand": "user"}, settings.page_size):
+        if user["name"] in members:
+            users[user["name"]] = {"email": user.get("email")}
+    return groups, users
+
+
 def read_crowd(settings, client=None):
-    """Read every group with its direct nested groups and direct users; returns a NestedGroups."""
+    """Read every group with its direct nested groups and direct users; returns a NestedGroups.
+
+    Its `counters` hold the HTTP requests sent (`http_requests`, retries included).
+    """
     own_client = client is None
     if own_client:
         client = ApiClient(settings.url, auth=("basic", settings.application_name, settings.application_password),
                            validate_certs=settings.validate_certs, ca_path=settings.ca_path,
                            timeout=settings.timeout)
+    calls_before = client.calls
     try:
         names = [g["name"] for g in _paged(client, "crowd.groups", "groups", {"entity-type": "group"}, settings.page_size)]
-        groups = {}
-        users = {}
-        for name in names:
-            children = [g["name"] for g in _paged(client, "crowd.group_child_groups", "groups",
-                                                  {"groupname": name}, settings.page_size)]
-            members = []
-            for user in _paged(client, "crowd.group_users", "users", {"groupname": name, "expand": "user"},
-                               settings.page_size):
-                members.append(user["name"])
-                users[user["name"]] = {"email": user.get("email")}
-            groups[name] = (members, children)
+        read = _memberships if settings.read_mode == "memberships" else _per_group
+        groups, users = read(client, settings, names)
+        requests = client.calls - calls_before
     except ApiError as exc:
         raise CrowdSourceError("cannot read nested groups from Crowd at %s: %s" % (settings.url, exc))
     finally:
         if own_client:
             client.close()
-    return NestedGroups(groups, users=users)
+    return NestedGroups(groups, users=users, counters={"http_requests": requests})

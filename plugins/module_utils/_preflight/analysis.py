@@ -8,6 +8,11 @@ Cloud accounts are identified by email: a user without a valid email gets no acc
 become one account, and users of several instances with the same email are merged. Groups live in one place in
 cloud: same-named groups of several instances become one group with the union of their members, so every member
 gains the access the group grants in the other instances (a permission escalation when the members differ).
+
+What a migration leaves behind (seed 001, "user management in cloud"): passwords are not migrated, so users who do
+not log in with SSO reset theirs; avatars are not migrated; most global permissions are not migrated; accounts
+whose email domain the organization has not verified are not managed accounts, so authentication policies and
+Guard features do not apply to them; a Confluence user in no group has no access to migrate.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -19,7 +24,15 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups_sync
     normalize_email,
 )
 
-FINDING_KINDS = ("invalid_email", "duplicate_email", "group_collision")
+FINDING_KINDS = ("invalid_email", "duplicate_email", "group_collision", "password_reset", "unverified_domain",
+                 "confluence_no_group")
+# Notices that hold for every migration, whatever the data (seed 001).
+NOTICES = (
+    ("avatars", "Avatars are not migrated: every migrated user uploads a new avatar in cloud."),
+    ("global_permissions", "Most global permissions are not migrated (project and space permissions, roles and "
+                           "schemes are): review Jira's global permissions and Confluence's global permissions in "
+                           "cloud after the migration."),
+)
 
 
 def _identity(instance, username):
@@ -30,8 +43,25 @@ def _identity(instance, username):
     return "%s (%s, no valid email)" % (username, instance.name)
 
 
-def analyze(instances):
-    """Findings over a list of sources.Instance, every list sorted so equal input gives equal output."""
+def _domain(email):
+    return email.rsplit("@", 1)[1]
+
+
+def _normalized_domains(domains):
+    """Domains in the form normalized emails carry (lower case, IDNA), or None for "not known"."""
+    if domains is None:
+        return None
+    return set(_domain(normalize_email("x@" + d.strip().lstrip("@"))) for d in domains)
+
+
+def analyze(instances, sso_domains=(), verified_domains=None):
+    """Findings over a list of sources.Instance, every list sorted so equal input gives equal output.
+
+    `sso_domains`: email domains whose users log in with SSO in cloud (the others reset their password);
+    `verified_domains`: the organization's verified domains, None when unknown (the check is then skipped).
+    """
+    sso = _normalized_domains(sso_domains or ())
+    verified = _normalized_domains(verified_domains)
     invalid = []
     by_email = {}
     for instance in instances:
@@ -55,6 +85,27 @@ def analyze(instances):
             duplicates.append({"email": email, "users": owners})
         if len(set(o["instance"] for o in owners)) > 1:
             merged.append({"email": email, "users": owners})
+
+    names = {}
+    for email, owners in by_email.items():
+        names[email] = sorted(set("%s (%s)" % (o["username"], o["instance"]) for o in owners))
+
+    password_reset = [{"email": email, "users": by_email[email]} for email in sorted(by_email)
+                      if _domain(email) not in sso]
+    unverified = []
+    if verified is not None:
+        unverified = [{"email": email, "domain": _domain(email), "users": by_email[email]} for email in sorted(by_email)
+                      if _domain(email) not in verified]
+    no_group = []
+    for instance in instances:
+        if instance.product != "confluence" or not instance.users_listed:
+            continue
+        grouped = set()
+        for members in instance.groups.values():
+            grouped.update(members)
+        no_group += [{"instance": instance.name, "username": username, "email": instance.users[username]["email"],
+                      "active": instance.users[username]["active"]}
+                     for username in sorted(set(instance.users) - grouped, key=lambda u: (u.casefold(), u))]
 
     collisions = []
     by_group = {}
@@ -80,7 +131,9 @@ def analyze(instances):
             per_instance.append({"instance": instance.name, "group": group, "members": len(sets[instance.name]),
                                  "gain_access": gain})
         collisions.append({"group": holders[0][1], "instances": per_instance, "merged_members": len(union),
-                           "users_gaining_access": sorted(gaining)})
+                           "merged_membership": sorted(union), "users_gaining_access": sorted(gaining),
+                           "users_gaining_access_by_name": sorted(
+                               name for identity in gaining for name in names.get(identity, [identity]))})
 
     summary = {
         "instances": [{"name": i.name, "product": i.product, "users": len(i.users), "groups": len(i.groups)}
@@ -89,9 +142,23 @@ def analyze(instances):
         "duplicate_email": len(duplicates),
         "merged_users": len(merged),
         "group_collision": len(collisions),
+        "password_reset": len(password_reset),
+        "unverified_domain": None if verified is None else len(unverified),
+        "confluence_no_group": len(no_group),
     }
+    checked = [i.name for i in instances if i.product == "confluence" and i.users_listed]
+    unchecked = [i.name for i in instances if i.product == "confluence" and not i.users_listed]
+    notices = [{"id": key, "text": text} for key, text in NOTICES]
+    if verified is None:
+        notices.append({"id": "unverified_domain", "text": "Email domains were not checked against the "
+                        "organization's verified domains (verified_domains not given)."})
+    if unchecked:
+        notices.append({"id": "confluence_no_group", "text": "Confluence users in no group were not checked for %s: "
+                        "read from REST, Confluence users are the members of its groups; give a users_csv export "
+                        "to check them." % ", ".join(unchecked)})
     return {"summary": summary, "invalid_email": invalid, "duplicate_email": duplicates, "merged_users": merged,
-            "group_collision": collisions}
+            "group_collision": collisions, "password_reset": password_reset, "unverified_domain": unverified,
+            "confluence_no_group": no_group, "confluence_no_group_checked": checked, "notices": notices}
 
 
 def failures(findings, fail_on):

@@ -28,6 +28,25 @@ def _gains(collision):
                      for i in collision["instances"])
 
 
+def _owners(users):
+    return ", ".join("%s (%s)" % (u["username"], u["instance"]) for u in users)
+
+
+SUMMARY_LINES = (
+    ("invalid_email", "Users with a missing or invalid email"),
+    ("duplicate_email", "Emails shared by several users"),
+    ("merged_users", "Users present in several instances (merged)"),
+    ("group_collision", "Groups with the same name and different members"),
+    ("password_reset", "Users who reset their password (no SSO)"),
+    ("unverified_domain", "Users whose email domain is not verified"),
+    ("confluence_no_group", "Confluence users in no group"),
+)
+
+
+def _count(summary, key):
+    return "not checked" if summary.get(key) is None else str(summary[key])
+
+
 def sections(findings):
     """(id, heading, explanation, columns, rows) of every table, in report order."""
     summary = findings["summary"]
@@ -48,9 +67,27 @@ def sections(findings):
         ("group-collision", "Groups with the same name and different members",
          "Cloud has one group per name: after migration each member of any instance's group gains the access the "
          "group grants in every other instance (whichever instance migrates first decides the group).",
-         ["Group", "Instances (members)", "Merged members", "Users who gain access"],
+         ["Group", "Instances (members)", "Merged membership", "Users who gain access", "By name"],
          [[c["group"], ", ".join("%s (%d)" % (i["instance"], i["members"]) for i in c["instances"]),
-           str(c["merged_members"]), _gains(c)] for c in findings["group_collision"]]),
+           "%d: %s" % (c["merged_members"], ", ".join(c["merged_membership"])), _gains(c),
+           ", ".join(c["users_gaining_access_by_name"])] for c in findings["group_collision"]]),
+        ("password-reset", "Users who will have to reset their password",
+         "Passwords are not migrated. Users who do not log in with SSO in cloud (their email domain is not one of "
+         "the SSO domains given) choose \"Forgot password\" and set a new one.",
+         ["Email", "Users"], [[r["email"], _owners(r["users"])] for r in findings["password_reset"]]),
+        ("unverified-domain", "Users whose email domain is not verified",
+         "Accounts in a domain the organization has not verified stay owned by their users (not managed accounts): "
+         "authentication policies and Atlassian Guard features do not apply to them. Verify the domain first."
+         if summary.get("unverified_domain") is not None else
+         "Not checked: give the organization's verified domains (verified_domains).",
+         ["Email", "Domain", "Users"],
+         [[r["email"], r["domain"], _owners(r["users"])] for r in findings["unverified_domain"]]),
+        ("confluence-no-group", "Confluence users in no group",
+         "Access in Confluence is granted through groups: these users have no access to migrate and arrive in cloud "
+         "without app access.",
+         ["Instance", "Username", "Email", "Active"],
+         [[r["instance"], r["username"], r["email"] or "", "yes" if r["active"] else "no"]
+          for r in findings["confluence_no_group"]]),
     ]
 
 
@@ -60,11 +97,9 @@ def _md_cell(text):
 
 def render_markdown(findings):
     summary = findings["summary"]
-    lines = ["# %s" % TITLE, "",
-             "- Users with a missing or invalid email: %d" % summary["invalid_email"],
-             "- Emails shared by several users: %d" % summary["duplicate_email"],
-             "- Users present in several instances (merged): %d" % summary["merged_users"],
-             "- Groups with the same name and different members: %d" % summary["group_collision"], ""]
+    lines = ["# %s" % TITLE, ""]
+    lines += ["- %s: %s" % (label, _count(summary, key)) for key, label in SUMMARY_LINES]
+    lines += ["", "## Notices", ""] + ["- %s" % n["text"] for n in findings["notices"]] + [""]
     for _id, heading, explanation, columns, rows in sections(findings):
         lines += ["## %s" % heading, "", explanation, ""]
         if not rows:
@@ -88,12 +123,11 @@ def render_html(findings):
     out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
            "<title>%s</title><style>%s</style></head><body>" % (esc(TITLE), STYLE),
            "<h1>%s</h1>" % esc(TITLE), '<ul id="summary">']
-    for key, label in (("invalid_email", "Users with a missing or invalid email"),
-                       ("duplicate_email", "Emails shared by several users"),
-                       ("merged_users", "Users present in several instances (merged)"),
-                       ("group_collision", "Groups with the same name and different members")):
-        out.append('<li>%s: <span class="count" data-kind="%s">%d</span></li>' % (esc(label), key, summary[key]))
-    out.append("</ul>")
+    for key, label in SUMMARY_LINES:
+        out.append('<li>%s: <span class="count" data-kind="%s">%s</span></li>' % (esc(label), key, esc(_count(summary, key))))
+    out.append('</ul><section id="notices"><h2>Notices</h2><ul>')
+    out += ['<li data-notice="%s">%s</li>' % (esc(n["id"]), esc(n["text"])) for n in findings["notices"]]
+    out.append("</ul></section>")
     for section_id, heading, explanation, columns, rows in sections(findings):
         out.append('<section id="%s"><h2>%s</h2><p>%s</p>' % (section_id, esc(heading), esc(explanation)))
         if not rows:

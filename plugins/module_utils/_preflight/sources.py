@@ -46,6 +46,8 @@ class Instance:
         self.users = {}
         self.groups = {}
         self.warnings = []
+        # whether `users` is every user of the instance, not only the members of its groups
+        self.users_listed = False
 
     def add_user(self, username, email=None, display_name=None, active=True):
         user = self.users.setdefault(username, {"email": None, "display_name": None, "active": True})
@@ -59,6 +61,7 @@ class Instance:
 
 def read_jira(client, name, group_limit=10000):
     instance = Instance(name, "jira")
+    instance.users_listed = True
     params = {"username": ".", "includeActive": "true", "includeInactive": "true"}
     for user in client.paginate_offset("jira.users", params=params, style="jira", page_size=JIRA_USER_PAGE):
         instance.add_user(user["name"], user.get("emailAddress"), user.get("displayName"), user.get("active", True))
@@ -134,6 +137,8 @@ def read_csv(name, product, users_csv, memberships_csv=None):
                 active = _truthy(row.get(columns["active"], "true")) if "active" in columns else True
                 display = row.get(columns["display_name"]) if "display_name" in columns else None
                 instance.add_user(username, row.get(columns["email"]), display, active)
+        # every user is listed; who is in no group is known only with the memberships
+        instance.users_listed = bool(memberships_csv)
         if memberships_csv:
             with open(memberships_csv, newline="", encoding="utf-8-sig") as handle:
                 reader = csv.DictReader(handle)

@@ -145,3 +145,30 @@ def test_ui_internal_paths_can_be_overridden(run_module, sandbox):
                         api_overrides={"cloud.auth_policy.list": "/admin/control/v2/orgs/{org_id}/auth-policies"})
     assert result["failed"] and result["status"] == 404
     assert result["api_path"].startswith("/admin/control/v2/")
+
+
+def test_two_step_off_is_refused_before_any_call_with_what_the_product_offers(run_module, sandbox):
+    for value in ("off", False):  # False: YAML's unquoted off
+        result = run_module("auth_policy", name="Default policy", settings={"two_step": value})
+        assert result["failed"]
+        assert result["conflicts"] == ["settings.two_step: the product has no 'off'; two-step verification is required "
+                                       "or optional (optional lets each member choose), got %r" % str(value)]
+    assert sandbox.log("cloud") == []
+
+
+def test_an_api_token_change_says_it_takes_up_to_ten_minutes_and_can_be_waited_for(run_module, sandbox):
+    import time
+
+    checked = run_module("auth_policy", check_mode=True, name="Default policy", settings={"api_tokens": "block"})
+    assert checked["api_tokens_pending"]["applies_within_seconds"] == 600
+    assert checked["api_tokens_pending"]["waited_seconds"] == 0
+    started = time.monotonic()
+    changed = run_module("auth_policy", name="Default policy", settings={"api_tokens": "block"}, api_tokens_wait=2)
+    assert changed["changed"] and time.monotonic() - started >= 2
+    pending = changed["api_tokens_pending"]
+    assert pending["waited_seconds"] == 2 and "up to 10 minutes" in pending["message"]
+    assert pending["applied_by"].endswith("Z")
+    again = run_module("auth_policy", name="Default policy", settings={"api_tokens": "block"}, api_tokens_wait=2)
+    assert not again["changed"] and "api_tokens_pending" not in again
+    too_long = run_module("auth_policy", name="Default policy", settings={"api_tokens": "allow"}, api_tokens_wait=601)
+    assert too_long["failed"] and "api_tokens_wait must be 0 to 600 seconds" in too_long["msg"]

@@ -1,14 +1,16 @@
 """The Crowd source against a small Crowd REST server over HTTP on loopback.
 
-The server (aiohttp) answers as Crowd's usermanagement REST API documents it: `GET /search?entity-type=group`,
-`group/child-group/direct` and `group/user/direct` (with `expand=user`), paged with `start-index` and
-`max-results`, behind HTTP basic auth with an application name and password; 401 otherwise, 404 for an unknown
-group.
+The server (aiohttp) answers as Crowd's usermanagement REST API documents it: `GET /search?entity-type=group`
+and `entity-type=user` (with `expand=user`), `group/child-group/direct` and `group/user/direct` (with
+`expand=user`), paged with `start-index` and `max-results`, and `group/membership` (every membership in one XML
+document, the only format that resource produces: CWD-3281), behind HTTP basic auth with an application name and
+password; 401 otherwise, 404 for an unknown group.
 """
 
 import asyncio
 import base64
 import threading
+from xml.sax.saxutils import quoteattr
 
 import pytest
 from aiohttp import web
@@ -62,6 +64,12 @@ class CrowdServer:
         if path == "/search" and request.query.get("entity-type") == "group":
             return web.json_response({"expand": "group",
                                       "groups": [self._group_entity(n) for n in self._page(request, sorted(self.groups))]})
+        if path == "/search" and request.query.get("entity-type") == "user":
+            expand = request.query.get("expand") == "user"
+            return web.json_response({"expand": "user",
+                                      "users": [self._user_entity(n, expand) for n in self._page(request, sorted(self.users))]})
+        if path == "/group/membership":
+            return web.Response(text=self._memberships_xml(), content_type="application/xml")
         name = request.query.get("groupname")
         if name not in self.groups:
             return web.json_response({"reason": "GROUP_NOT_FOUND", "message": "Group <%s> does not exist" % name}, status=404)
@@ -73,6 +81,14 @@ class CrowdServer:
             expand = request.query.get("expand") == "user"
             return web.json_response({"expand": "user", "users": [self._user_entity(n, expand) for n in members]})
         return web.json_response({"reason": "NOT_FOUND"}, status=404)
+
+    def _memberships_xml(self):
+        parts = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?><memberships>']
+        for name in sorted(self.groups):
+            users = "".join("<user name=%s/>" % quoteattr(u) for u in sorted(self.groups[name].get("users", [])))
+            groups = "".join("<group name=%s/>" % quoteattr(g) for g in sorted(self.groups[name].get("groups", [])))
+            parts.append("<membership group=%s><users>%s</users><groups>%s</groups></membership>" % (quoteattr(name), users, groups))
+        return "".join(parts) + "</memberships>"
 
     async def _start(self):
         app = web.Application()
@@ -116,7 +132,7 @@ def crowd():
 def test_nested_groups_read_page_by_page_and_flattened(crowd):
     server, url = crowd
     server.requests.clear()
-    structure = read_crowd(CrowdSettings(url, "migration", "app-secret", page_size=2))
+    structure = read_crowd(CrowdSettings(url, "migration", "app-secret", page_size=2, read_mode="per_group"))
     flat = flatten(structure).flat()
     assert flat["Atlassian"] == ["ceo", "dana", "ed", "erin", "eve", "gus", "pat"]
     assert flat["Engineering"] == ["ed", "erin", "eve", "pat"]
@@ -135,3 +151,31 @@ def test_wrong_application_password_is_reported_without_the_password(crowd):
         read_crowd(CrowdSettings(url, "migration", "wrong-secret"))
     assert "401" in str(caught.value)
     assert "wrong-secret" not in str(caught.value)
+
+
+def test_the_memberships_resource_gives_the_same_structure_in_fewer_requests(crowd):
+    server, url = crowd
+    server.requests.clear()
+    per_group = read_crowd(CrowdSettings(url, "migration", "app-secret", page_size=2, read_mode="per_group"))
+    per_group_requests = len(server.requests)
+    server.requests.clear()
+    memberships = read_crowd(CrowdSettings(url, "migration", "app-secret", page_size=2))
+    assert memberships.groups == per_group.groups
+    assert memberships.users == per_group.users
+    assert flatten(memberships).flat() == flatten(per_group).flat()
+    # 3 pages of group names + 1 memberships document + 4 pages of 7 users, against 3 + 2 per group and a
+    # third for Atlassian's three child groups and Engineering's three users at two per page
+    assert [path[len(API):] for path, _q in server.requests] == ["/search"] * 3 + ["/group/membership"] + ["/search"] * 4
+    assert memberships.counters == {"http_requests": 8}
+    assert per_group.counters == {"http_requests": per_group_requests} and per_group_requests == 15
+
+
+def test_a_memberships_answer_that_is_not_xml_is_a_clear_error(crowd):
+    server, url = crowd
+    original = server._memberships_xml
+    server._memberships_xml = lambda: "<memberships><membership"
+    try:
+        with pytest.raises(CrowdSourceError, match="no XML memberships document"):
+            read_crowd(CrowdSettings(url, "migration", "app-secret"))
+    finally:
+        server._memberships_xml = original

@@ -119,7 +119,8 @@ def test_reports_written_only_when_content_changes(seeded, run_module, tmp_path)
 @pytest.mark.skipif(not shutil.which(CHROMIUM), reason="needs Debian's chromium")
 def test_html_report_renders_its_tables_in_headless_chromium(seeded, run_module, tmp_path):
     page = tmp_path / "report.html"
-    run_module(migration_preflight, {"instances": instances(seeded), "report_html": str(page)})
+    run_module(migration_preflight, {"instances": instances(seeded), "report_html": str(page),
+                                     "sso_domains": ["example.com"], "verified_domains": ["example.org"]})
     dom = subprocess.run(
         [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
@@ -131,10 +132,55 @@ def test_html_report_renders_its_tables_in_headless_chromium(seeded, run_module,
         return [[cell.text_content() for cell in row.xpath("./td")]
                 for row in tree.xpath(f'//section[@id="{section}"]//table/tbody/tr')]
 
-    assert len(tree.xpath("//table")) == 5
+    # instances, invalid email, duplicates, merged, collision, unverified domain (no password resets, no
+    # Confluence no-group rows: everyone is in the SSO domain, Confluence was read through REST)
+    assert len(tree.xpath("//table")) == 6
+    assert "example.com" in [r[1] for r in rows("unverified-domain")]
+    assert tree.xpath('//span[@data-kind="password_reset"]')[0].text_content() == "0"
+    notices = [n.get("data-notice") for n in tree.xpath('//section[@id="notices"]//li')]
+    assert notices == ["avatars", "global_permissions", "confluence_no_group"]
+    assert "global permissions are not migrated" in tree.xpath('//li[@data-notice="global_permissions"]')[0].text_content()
+    assert "carol (confluence)" in rows("group-collision")[0][4]
     assert rows("invalid-email") == [["jira", "broken", "broken@localhost", "invalid", "yes"],
                                      ["jira", "nomail", "", "missing", "yes"]]
     assert rows("group-collision")[0][0] == "admins"
     assert "carol@example.com" in rows("group-collision")[0][3]
     assert [r[0] for r in rows("duplicate-email")] == ["bob@example.com", "team@example.com"]
     assert tree.xpath('//span[@data-kind="group_collision"]')[0].text_content() == "1"
+
+
+def test_migration_gaps_password_resets_unverified_domains_no_group_and_merges_by_name(run_module, tmp_path):
+    jira_users = tmp_path / "jira-users.csv"
+    jira_users.write_text("username,email\nann,ann@corp.example\nbo,bo@partner.example\n", encoding="utf-8")
+    jira_members = tmp_path / "jira-members.csv"
+    jira_members.write_text("group,username\nadmins,ann\n", encoding="utf-8")
+    wiki_users = tmp_path / "wiki-users.csv"
+    wiki_users.write_text("username,email,active\nann,Ann@Corp.Example,true\ncy,cy@corp.example,true\n"
+                          "old,old@corp.example,false\n", encoding="utf-8")
+    wiki_members = tmp_path / "wiki-members.csv"
+    wiki_members.write_text("group,username\nadmins,cy\n", encoding="utf-8")
+    markdown = tmp_path / "report.md"
+    result = run_module(migration_preflight, {
+        "instances": [
+            {"name": "jira", "product": "jira", "users_csv": str(jira_users), "memberships_csv": str(jira_members)},
+            {"name": "wiki", "product": "confluence", "users_csv": str(wiki_users), "memberships_csv": str(wiki_members)},
+        ],
+        "sso_domains": ["Corp.Example"], "verified_domains": ["corp.example"], "report_markdown": str(markdown),
+        "fail_on": ["confluence_no_group"]})
+    # bo is outside the SSO domain: the only password reset, and outside the verified domains
+    assert result["password_reset"] == [{"email": "bo@partner.example", "users": [{"instance": "jira", "username": "bo"}]}]
+    assert [(r["email"], r["domain"]) for r in result["unverified_domain"]] == [("bo@partner.example", "partner.example")]
+    # ann is in Confluence's export but in no Confluence group; so is the deactivated old
+    assert [(r["username"], r["active"]) for r in result["confluence_no_group"]] == [("ann", True), ("old", False)]
+    assert result["confluence_no_group_checked"] == ["wiki"]
+    collision = result["group_collision"][0]
+    assert collision["merged_membership"] == ["ann@corp.example", "cy@corp.example"]
+    assert collision["users_gaining_access_by_name"] == ["ann (jira)", "ann (wiki)", "cy (wiki)"]
+    assert result["failed"] and "2 confluence_no_group" in result["msg"]
+    text = markdown.read_text(encoding="utf-8")
+    for heading in ("## Users who will have to reset their password", "## Users whose email domain is not verified",
+                    "## Confluence users in no group", "## Notices"):
+        assert heading in text
+    assert "| wiki | old | old@corp.example | no |" in text
+    assert "Avatars are not migrated" in text and "Most global permissions are not migrated" in text
+    assert "| admins | jira (1), wiki (1) | 2: ann@corp.example, cy@corp.example |" in text

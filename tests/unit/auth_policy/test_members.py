@@ -217,3 +217,8 @@ def test_an_error_on_a_later_batch_keeps_what_was_sent():
     plan.adds = {"p": ["a@x.com", "b@x.com", "c@x.com"]}
     applied = m.apply_plan(plan, runner, batch_size=2, error_types=(Refused,))
     assert applied.sent == ["a@x.com", "b@x.com"] and isinstance(applied.error, Refused)
+
+
+def test_members_follow_the_collections_one_email_rule():
+    emails, invalid, _repeated = m.normalise_emails(["o'brien@example.com", "a+tag@Example.COM", "x@example.com."])
+    assert emails == ["o'brien@example.com", "a+tag@example.com"] and invalid == ["x@example.com."]

@@ -237,8 +237,8 @@ def _settings_errors(state, policy_type, settings, is_new):
             errors.append("twoStepVerification=required needs Atlassian Guard Standard")
         if settings.get("apiTokens") == "block":
             errors.append("apiTokens=block needs Atlassian Guard Standard")
-    if settings.get("twoStepVerification") not in (None, "required", "optional", "off"):
-        errors.append("twoStepVerification must be required, optional or off")
+    if settings.get("twoStepVerification") not in (None, "required", "optional"):
+        errors.append("twoStepVerification must be required or optional")
     for key in ("apiTokens", "thirdPartyLogin"):
         if settings.get(key) not in (None, "allow", "block"):
             errors.append("%s must be allow or block" % key)
