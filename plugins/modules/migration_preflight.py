@@ -114,9 +114,11 @@ options:
     description: Where to write the self-contained HTML report. Not written when omitted.
     type: path
   report_mode:
-    description: File mode of the reports.
+    description:
+      - File mode of the reports. They list users' emails, so they are readable by their owner only unless you say
+        otherwise.
     type: raw
-    default: "0644"
+    default: "0600"
   sso_domains:
     description:
       - Email domains whose users will log in with SSO in cloud. Passwords are not migrated, so every other user
@@ -320,10 +322,9 @@ def write_reports(module, findings):
         content = render(findings)
         written = report.needs_write(path, content)
         if written and not module.check_mode:
-            if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
-                module.fail_json(msg="The directory of %s does not exist" % path)
             report.write_file(path, content)
-        if not module.check_mode:
+        if os.path.exists(path):
+            # in check mode this only says whether the mode would change, as the real run then changes it
             written = module.set_mode_if_different(path, params["report_mode"], written)
         if written:
             result["changed"].append(kind)
@@ -339,7 +340,7 @@ def main():
                            required_by={"memberships_csv": "users_csv"}),
             report_markdown=dict(type="path"),
             report_html=dict(type="path"),
-            report_mode=dict(type="raw", default="0644"),
+            report_mode=dict(type="raw", default="0600"),
             sso_domains=dict(type="list", elements="str", default=[]),
             verified_domains=dict(type="list", elements="str"),
             fail_on=dict(type="list", elements="str", choices=list(FINDING_KINDS), default=[]),
@@ -349,6 +350,12 @@ def main():
     names = [spec["name"] for spec in module.params["instances"]]
     if len(set(names)) != len(names):
         module.fail_json(msg="instance names must be unique, got %s" % ", ".join(names))
+    for path in (module.params["report_markdown"], module.params["report_html"]):
+        # checked before anything is read, in check mode too: the real run would fail here
+        if path and os.path.isdir(path):
+            module.fail_json(msg="The report path %s is a directory; give a file name" % path)
+        if path and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+            module.fail_json(msg="The directory of %s does not exist" % path)
     instances = []
     for spec in module.params["instances"]:
         try:

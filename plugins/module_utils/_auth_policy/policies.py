@@ -109,6 +109,9 @@ def lockout_risk(client, org_id, policy_id):
     return {"count": len(unknown), "sample": sorted(unknown)[:LOCKOUT_SAMPLE]}
 
 
+ASSIGNED_BY_PRODUCT = "(assigned by the product)"
+
+
 class Plan(object):
     """What `auth_policy` will do: action (none, create, update, delete), the changed fields, before/after."""
 
@@ -145,8 +148,8 @@ def plan(org, name, state, policy_type=None, settings=None, guard_standard=None)
     normalised = policy_settings.validate(settings, guard_standard=guard, new_policy=current is None,
                                           sso_enforced_now=sso_now, policy_name=name)
     if current is None:
-        after_settings = policy_settings.predicted(policy_settings.from_api({}), normalised)
-        after = {"id": None, "name": name, "type": policy_type or "billable", "default": False, "member_count": 0,
+        after_settings = policy_settings.predicted(policy_settings.new_policy_settings(), normalised)
+        after = {"id": ASSIGNED_BY_PRODUCT, "name": name, "type": policy_type or "billable", "default": False, "member_count": 0,
                  "settings": after_settings}
         fields = ["name", "type"] + ["settings.%s" % key for key in sorted(normalised)]
         return Plan("create", None, after, fields, enforces_sso=after_settings["sso"]["enforced"],

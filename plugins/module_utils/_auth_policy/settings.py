@@ -38,6 +38,13 @@ IDLE_MIN_MINUTES = 5
 IDLE_MAX_MINUTES = 90 * 24 * 60
 EXPIRY_MAX_DAYS = 365
 SETTING_KEYS = ("sso", "two_step", "api_tokens", "third_party_login", "password", "idle_session")
+# What a new policy holds for every setting the request leaves out, and what an IdP-owned setting returns to when
+# SSO is switched off with no value of its own: the admin UI's defaults (two-step optional, API tokens and
+# third-party login allowed, fair passwords that never expire, 30-day idle sessions). UI-internal knowledge, like
+# the policy endpoints themselves; check mode predicts with it and the real run reports what the product answers.
+PRODUCT_DEFAULTS = {"twoStepVerification": "optional", "apiTokens": "allow", "thirdPartyLogin": "allow",
+                    "password": {"minimumStrength": "fair", "expiryDays": None},
+                    "idleSessionMinutes": 30 * 24 * 60}
 
 _UNITS = {"m": 1, "min": 1, "minute": 1, "minutes": 1, "h": 60, "hour": 60, "hours": 60,
           "d": 1440, "day": 1440, "days": 1440, "w": 10080, "week": 10080, "weeks": 10080}
@@ -219,7 +226,15 @@ def predicted(current, normalised):
     SSO, and come back at their previous values or defaults when SSO is turned off)."""
     after = dict(current)
     after.update(normalised)
-    if after["sso"]["enforced"]:
-        for key in IDP_OWNED:
+    defaults = from_api(PRODUCT_DEFAULTS)
+    for key in IDP_OWNED:
+        if after["sso"]["enforced"]:
             after[key] = None
+        elif after.get(key) is None:
+            after[key] = defaults[key]
     return after
+
+
+def new_policy_settings():
+    """The settings of a policy the product has just created from an empty request."""
+    return from_api(PRODUCT_DEFAULTS)

@@ -109,7 +109,7 @@ def test_reports_written_only_when_content_changes(seeded, run_module, tmp_path)
             "report_html": str(tmp_path / "r.html")}
     first = run_module(migration_preflight, args)
     assert first["changed"] is True and sorted(first["reports"]["changed"]) == ["html", "markdown"]
-    assert oct(os.stat(tmp_path / "r.html").st_mode & 0o777) == "0o644"
+    assert oct(os.stat(tmp_path / "r.html").st_mode & 0o777) == "0o600"
     assert run_module(migration_preflight, args)["changed"] is False
     seeded.seed("confluence", "dc_directory", dict(CONFLUENCE, groups=dict(CONFLUENCE["groups"], admins=["alice"])))
     assert run_module(migration_preflight, args, check_mode=True)["changed"] is True
