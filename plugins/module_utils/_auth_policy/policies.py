@@ -16,13 +16,14 @@ __metaclass__ = type
 from urllib.parse import parse_qs, urlsplit
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._auth_policy import settings as policy_settings
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
 
 API_TYPES = {"billable": "billable", "non_billable": "non-billable"}
 MODULE_TYPES = dict((v, k) for k, v in API_TYPES.items())
 LOCKOUT_SAMPLE = 20
 
 
-class PolicyError(Exception):
+class PolicyError(CollectionError):
     """A declared policy the product cannot reach (message names what was found and what is expected)."""
 
 

@@ -10,6 +10,8 @@ __metaclass__ = type
 
 import traceback
 
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
+
 try:
     import boto3
     from botocore.config import Config
@@ -38,7 +40,7 @@ AWS_CONNECTION_ARGUMENT_SPEC = dict(
 )
 
 
-class AwsConnectionError(Exception):
+class AwsConnectionError(CollectionError):
     """The AWS session or a client could not be set up (profile, region or credentials)."""
 
 

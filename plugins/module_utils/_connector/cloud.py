@@ -18,9 +18,10 @@ __metaclass__ = type
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector import credentials as creds
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.status import DISCONNECTED, label
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
 
 
-class ConnectorError(Exception):
+class ConnectorError(CollectionError):
     """A request the product would refuse, or a connector that cannot be found; the text says what to do."""
 
 

@@ -14,8 +14,10 @@ import json
 import os
 import tempfile
 
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
 
-class CredentialsError(Exception):
+
+class CredentialsError(CollectionError):
     """A credentials file that cannot be read or written; the text never carries the secret."""
 
 

@@ -19,13 +19,15 @@ import re
 import socket
 import tempfile
 
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
+
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,14}$")
 # RFC 1123 host names: labels of letters, digits and inner hyphens.
 HOSTNAME_PATTERN = re.compile(r"^(?=.{1,253}\.?$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\.?)+$")
 MARKER_PREFIX = "dcops.egress_rule:"
 
 
-class FirewallError(Exception):
+class FirewallError(CollectionError):
     """A user-facing failure: the message says what was found and what was expected."""
 
 

@@ -27,13 +27,14 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups_sync
     OrgGroupsTarget,
     ScimTarget,
 )
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
 
 DEFAULT_MARKER = "Managed by dcops.atlassian_cloud group sync"
 TARGET_KINDS = ("scim", "groups_api")
 DEFAULT_BATCH_SIZE = 100
 
 
-class SyncFailed(Exception):
+class SyncFailed(CollectionError):
     """A write failed part-way. `result` holds what was done before it; a rerun continues from there."""
 
     def __init__(self, message, result, error=None):

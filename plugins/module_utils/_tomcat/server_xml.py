@@ -16,6 +16,8 @@ __metaclass__ = type
 import codecs
 import re
 
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
+
 try:
     from lxml import etree
 
@@ -37,7 +39,7 @@ _ATTRIBUTE = re.compile(r"(\s+)(" + _NAME + r")(\s*=\s*)(?:\"([^\"]*)\"|'([^']*)
 _TAG_CLOSE = re.compile(r"(\s*)(/?>)")
 
 
-class ServerXmlError(Exception):
+class ServerXmlError(CollectionError):
     """A user-facing problem with the file or the request; the message says what and where."""
 
 
