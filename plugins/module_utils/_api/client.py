@@ -320,8 +320,14 @@ class ApiClient:
 
     # -- pagination -------------------------------------------------------------------------------------
     def paginate_cursor(self, operation, path_params=None, params=None, json=None, items_key="data"):
-        """Follow ``links.next`` (Cloud admin APIs). GET pages pass the cursor as a query parameter;
-        POST search pages put it in the body."""
+        """Follow ``links.next`` (Cloud admin APIs) and yield the items of every page."""
+        for page in self.cursor_pages(operation, path_params, params, json):
+            yield from page.get(items_key) or []
+
+    def cursor_pages(self, operation, path_params=None, params=None, json=None):
+        """Every page of a ``links.next`` listing. GET pages pass the cursor as a query parameter; POST search
+        pages put it in the body. At most MAX_PAGES pages; a cursor seen before is refused (a server that
+        sends the same cursor again would otherwise keep the run going for ever)."""
         endpoint, path = self.path_for(operation, path_params)
         query = dict(params or {})
         body = dict(json) if json is not None else None
@@ -330,7 +336,7 @@ class ApiClient:
             response = self.request(endpoint.method, path, params=query or None, json=body,
                                     retry_safe=endpoint.retry_safe)
             page = self._page(response, endpoint, path)
-            yield from page.get(items_key) or []
+            yield page
             cursor = _next_cursor(page)
             if not cursor:
                 return
