@@ -58,7 +58,10 @@ def plan(backend, ruleset, ip_version):
     """What the live objects and owned files are, and what they will be. `ruleset` None means absent."""
     before = backend.read()
     after = backend.render(ruleset, ip_version)
-    return Plan(backend, before, after, backend.file_changes(ruleset, ip_version))
+    the_plan = Plan(backend, before, after, backend.file_changes(ruleset, ip_version))
+    for change in the_plan.files:
+        change.check()
+    return the_plan
 
 
 def apply(backend, the_plan, ruleset, ip_version):

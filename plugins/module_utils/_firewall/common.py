@@ -101,6 +101,10 @@ def resolve_destinations(destinations, ip_version="both", resolver=None):
     resolved = {}
     for destination in destinations:
         destination = destination.strip()
+        if "%" in destination:
+            raise FirewallError("destination %r has an IPv6 zone id (%%...): a firewall rule matches addresses, not "
+                                "interfaces, and dropping the zone would allow the address on every interface; give "
+                                "a global address" % destination)
         try:
             network = ipaddress.ip_network(destination, strict=True)
         except ValueError as exc:
@@ -120,7 +124,12 @@ def resolve_destinations(destinations, ip_version="both", resolver=None):
                 "cannot resolve %s: %s; the rule set is left unchanged rather than reconciled to nothing"
                 % (destination, exc)
             )
-        addresses = {ipaddress.ip_address(address.split("%", 1)[0]) for address in addresses}
+        scoped = sorted(address for address in addresses if "%" in address)
+        if scoped:
+            raise FirewallError("%s resolved to the zoned address(es) %s: a firewall rule cannot carry the zone id, "
+                                "and dropping it would allow the address on every interface; use a global address"
+                                % (destination, ", ".join(scoped)))
+        addresses = {ipaddress.ip_address(address) for address in addresses}
         wanted = sorted((addr for addr in addresses if addr.version in versions), key=lambda a: (a.version, a))
         if not wanted:
             raise FirewallError(
@@ -130,6 +139,10 @@ def resolve_destinations(destinations, ip_version="both", resolver=None):
             )
         resolved[destination] = [str(addr) for addr in wanted]
         networks.extend(ipaddress.ip_network(addr) for addr in wanted)
+    if destinations and not networks:
+        raise FirewallError("none of the destinations %s is %s (ip_version=%s): the rule set would be empty; give "
+                            "destinations of that family or change ip_version"
+                            % (", ".join(destinations), " or ".join("IPv%d" % v for v in versions), ip_version))
     return sorted_networks(networks), resolved
 
 
@@ -165,8 +178,28 @@ class FileChange(object):
     def changed(self):
         return self.before != self.after
 
+    def check(self):
+        """Raise FirewallError when the file cannot be written; writes nothing. Run before any rule is applied,
+        so that an unwritable persist_path never leaves live rules without their boot-time copy."""
+        if os.path.isdir(self.path):
+            raise FirewallError("persist_path %s is a directory; expected the path of a file" % self.path)
+        existing = os.path.dirname(os.path.abspath(self.path))
+        while not os.path.exists(existing):
+            existing = os.path.dirname(existing)
+        if not os.path.isdir(existing):
+            raise FirewallError("persist_path %s: %s is not a directory" % (self.path, existing))
+        if not os.access(existing, os.W_OK | os.X_OK):
+            raise FirewallError("persist_path %s: the directory %s is not writable (read-only or no permission); "
+                                "nothing was applied" % (self.path, existing))
+
     def write(self):
         """Write atomically: a half-written rules file would break the next boot."""
+        try:
+            self._write()
+        except (IOError, OSError) as exc:
+            raise FirewallError("cannot write %s: %s" % (self.path, getattr(exc, "strerror", None) or exc))
+
+    def _write(self):
         directory = os.path.dirname(self.path) or "."
         if not os.path.isdir(directory):
             os.makedirs(directory, mode=0o755)
@@ -180,10 +213,9 @@ class FileChange(object):
                 stream.write(self.after)
             os.chmod(tmp, 0o644 if not os.path.exists(self.path) else os.stat(self.path).st_mode & 0o7777)
             os.rename(tmp, self.path)
-        except Exception:
+        finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
-            raise
 
 
 def read_text(path):
