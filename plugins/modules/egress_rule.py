@@ -215,6 +215,10 @@ def main():
     if params["state"] == "present" and not params["destinations"]:
         module.fail_json(msg="state=present needs at least one entry in destinations")
     runner = CommandRunner(module.run_command)
+
+    def which(command):
+        return module.get_bin_path(command) is not None
+
     try:
         if params["state"] == "present":
             networks, resolved = resolve_destinations(params["destinations"], params["ip_version"])
@@ -223,9 +227,10 @@ def main():
         ruleset = RuleSet(params["name"], networks, params["port"], params["protocol"])
         kind, firewalld_running = params["backend"], None
         if kind == "auto":
-            kind, firewalld_running = backends.choose_backend(runner, lambda cmd: module.get_bin_path(cmd) is not None)
+            kind, firewalld_running = backends.choose_backend(runner, which)
         module.get_bin_path(backends.COMMANDS[kind], required=True)
-        backend = backends.make_backend(kind, runner, ruleset.ident, ruleset.marker, params, firewalld_running)
+        backend = backends.make_backend(kind, runner, ruleset.ident, ruleset.marker, params, firewalld_running,
+                                        which=which)
         desired = ruleset if params["state"] == "present" else None
         the_plan = backends.plan(backend, desired, params["ip_version"])
         if not module.check_mode and the_plan.changed:

@@ -16,7 +16,7 @@ __metaclass__ = type
 
 import shlex
 
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._firewall.common import compact
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._firewall.common import FirewallError, compact
 
 
 def is_active(runner):
@@ -51,6 +51,27 @@ class UfwBackend(object):
             if len(words) >= 2 and words[-2] == "comment" and words[-1] == self.marker:
                 lines.append(" ".join(shlex.quote(w) for w in words))
         return sorted(lines)
+
+    def check_ownership(self, desired):
+        """Refuse when a rule identical to one of ours but without our comment exists: `ufw allow` would put our
+        comment on it (adopting it) and state=absent would then delete a rule someone else made."""
+        _rc, out, _err = self.runner.run(["ufw", "show", "added"])
+        foreign = []
+        for line in out.splitlines():
+            if not line.startswith("ufw "):
+                continue
+            words = shlex.split(line)[1:]
+            if len(words) >= 2 and words[-2] == "comment":
+                if words[-1] == self.marker:
+                    continue
+                words = words[:-2]
+            foreign.append(words)
+        clashes = [" ".join(shlex.split(line)[:-2]) for line in desired if shlex.split(line)[:-2] in foreign]
+        if clashes:
+            raise FirewallError(
+                "ufw already has rule(s) not made by egress_rule for %s: refusing to adopt them (ufw would move our "
+                "comment onto them and state=absent would delete them). Delete them by hand, or give them the "
+                "comment %r to hand them over." % ("; ".join(clashes), self.marker))
 
     def render(self, ruleset, ip_version):
         if ruleset is None:
