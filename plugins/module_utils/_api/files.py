@@ -17,19 +17,34 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors 
 PRIVATE_MODE = 0o600
 
 
+def unwritable_reason(path):
+    """Why a file at `path` cannot be created or replaced (a directory, a parent that is a file, a directory
+    without write permission or on a read-only mount), or None when it can. Missing directories count as
+    creatable when their nearest existing ancestor is writable. Writes nothing."""
+    path = os.path.abspath(os.path.expanduser(path))
+    if os.path.isdir(path):
+        return "is a directory; expected the path of a file"
+    if os.path.lexists(path) and not os.path.isfile(path):
+        return "exists and is not a regular file"
+    existing = os.path.dirname(path)
+    while not os.path.exists(existing):
+        existing = os.path.dirname(existing)
+    if not os.path.isdir(existing):
+        return "%s is not a directory" % existing
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return "the directory %s is not writable (read-only or no permission)" % existing
+    return None
+
+
 def check_destination(option, path):
     """Raise FileTargetError unless `path` names a file that can be written (its directory exists and is
     writable; it is not a directory). Writes nothing."""
     path = os.path.abspath(os.path.expanduser(path))
-    if os.path.isdir(path):
-        raise FileTargetError("%s %s is a directory; expected the path of a file" % (option, path))
-    if os.path.lexists(path) and not os.path.isfile(path):
-        raise FileTargetError("%s %s exists and is not a regular file" % (option, path))
-    directory = os.path.dirname(path)
-    if not os.path.isdir(directory):
-        raise FileTargetError("%s %s: the directory %s does not exist" % (option, path, directory))
-    if not os.access(directory, os.W_OK | os.X_OK):
-        raise FileTargetError("%s %s: the directory %s is not writable" % (option, path, directory))
+    reason = unwritable_reason(path)
+    if reason is None and not os.path.isdir(os.path.dirname(path)):
+        reason = "the directory %s does not exist" % os.path.dirname(path)
+    if reason:
+        raise FileTargetError("%s %s: %s" % (option, path, reason))
     return path
 
 
@@ -64,8 +79,8 @@ def write_atomically(module, option, path, content):
             os.chmod(path, PRIVATE_MODE)
         tmp = None
     except (IOError, OSError) as exc:
-        raise FileTargetError("cannot write %s %s: %s; nothing was written" % (option, path,
-                                                                                getattr(exc, "strerror", exc)))
+        reason = getattr(exc, "strerror", None) or exc
+        raise FileTargetError("cannot write %s %s: %s; nothing was written" % (option, path, reason))
     finally:
         if tmp and os.path.exists(tmp):
             os.unlink(tmp)

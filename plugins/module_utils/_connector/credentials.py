@@ -15,6 +15,7 @@ import os
 import tempfile
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.files import unwritable_reason
 
 
 class CredentialsError(CollectionError):
@@ -57,18 +58,9 @@ class CredentialsFile:
 
     def check(self):
         """Raise CredentialsError when the destination cannot be written; writes nothing."""
-        if os.path.isdir(self.path):
-            raise CredentialsError("credentials_dest %s is a directory; expected the path of a file" % self.path)
-        if os.path.lexists(self.path) and not os.path.isfile(self.path):
-            raise CredentialsError("credentials_dest %s exists and is not a regular file" % self.path)
-        existing = os.path.dirname(self.path)
-        while not os.path.exists(existing):
-            existing = os.path.dirname(existing)
-        if not os.path.isdir(existing):
-            raise CredentialsError("credentials_dest %s: %s is not a directory" % (self.path, existing))
-        if not os.access(existing, os.W_OK | os.X_OK):
-            raise CredentialsError("credentials_dest %s: the directory %s is not writable (read-only or no "
-                                   "permission); no credentials were issued" % (self.path, existing))
+        reason = unwritable_reason(self.path)
+        if reason:
+            raise CredentialsError("credentials_dest %s: %s; no credentials were issued" % (self.path, reason))
 
     def prepare(self):
         self.check()

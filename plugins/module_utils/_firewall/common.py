@@ -20,6 +20,7 @@ import socket
 import tempfile
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.files import unwritable_reason
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,14}$")
 # RFC 1123 host names: labels of letters, digits and inner hyphens.
@@ -181,16 +182,9 @@ class FileChange(object):
     def check(self):
         """Raise FirewallError when the file cannot be written; writes nothing. Run before any rule is applied,
         so that an unwritable persist_path never leaves live rules without their boot-time copy."""
-        if os.path.isdir(self.path):
-            raise FirewallError("persist_path %s is a directory; expected the path of a file" % self.path)
-        existing = os.path.dirname(os.path.abspath(self.path))
-        while not os.path.exists(existing):
-            existing = os.path.dirname(existing)
-        if not os.path.isdir(existing):
-            raise FirewallError("persist_path %s: %s is not a directory" % (self.path, existing))
-        if not os.access(existing, os.W_OK | os.X_OK):
-            raise FirewallError("persist_path %s: the directory %s is not writable (read-only or no permission); "
-                                "nothing was applied" % (self.path, existing))
+        reason = unwritable_reason(self.path)
+        if reason:
+            raise FirewallError("persist_path %s: %s; nothing was applied" % (self.path, reason))
 
     def write(self):
         """Write atomically: a half-written rules file would break the next boot."""

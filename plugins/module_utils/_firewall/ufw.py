@@ -41,31 +41,25 @@ class UfwBackend(object):
     def describe(self):
         return "ufw rules commented %s" % self.marker
 
-    def read(self):
+    def _added(self):
+        """Every added rule as (words without the comment, its comment or None), from `ufw show added`."""
         _rc, out, _err = self.runner.run(["ufw", "show", "added"])
-        lines = []
         for line in out.splitlines():
-            if not line.startswith("ufw "):
-                continue
-            words = shlex.split(line)[1:]
-            if len(words) >= 2 and words[-2] == "comment" and words[-1] == self.marker:
-                lines.append(" ".join(shlex.quote(w) for w in words))
-        return sorted(lines)
+            if line.startswith("ufw "):
+                words = shlex.split(line)[1:]
+                if len(words) >= 2 and words[-2] == "comment":
+                    yield words[:-2], words[-1]
+                else:
+                    yield words, None
+
+    def read(self):
+        return sorted(" ".join(shlex.quote(w) for w in words + ["comment", comment])
+                      for words, comment in self._added() if comment == self.marker)
 
     def check_ownership(self, desired):
         """Refuse when a rule identical to one of ours but without our comment exists: `ufw allow` would put our
         comment on it (adopting it) and state=absent would then delete a rule someone else made."""
-        _rc, out, _err = self.runner.run(["ufw", "show", "added"])
-        foreign = []
-        for line in out.splitlines():
-            if not line.startswith("ufw "):
-                continue
-            words = shlex.split(line)[1:]
-            if len(words) >= 2 and words[-2] == "comment":
-                if words[-1] == self.marker:
-                    continue
-                words = words[:-2]
-            foreign.append(words)
+        foreign = [words for words, comment in self._added() if comment != self.marker]
         clashes = [" ".join(shlex.split(line)[:-2]) for line in desired if shlex.split(line)[:-2] in foreign]
         if clashes:
             raise FirewallError(

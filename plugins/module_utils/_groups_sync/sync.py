@@ -52,8 +52,8 @@ def check_removals(target, plan, current, max_share, confirmed):
         if members and total and len(members) > max_share * total:
             over[name] = (len(members), total, _emails(target, members))
     if over:
-        listing = "; ".join("%s: %d of %d (%s)" % (name, count, total, ", ".join(emails[:20]) +
-                                                     (", ..." if len(emails) > 20 else ""))
+        listing = "; ".join("%s: %d of %d (%s%s)" % (name, count, total, ", ".join(emails[:20]),
+                                                     ", ..." if len(emails) > 20 else "")
                             for name, (count, total, emails) in over.items())
         raise RemovalsNotConfirmed(
             "The sync would remove more than %d%% of the members of %d group(s): %s. Nothing was changed. Check the "

@@ -145,6 +145,20 @@ def egress(c, **extra):
                  "persist_path": p(c, "egress.nft")}, **extra)
 
 
+def connector(c, **extra):
+    args = c.cloud(base_url="https://j.example.com", name="j", credentials_dest=p(c, "c.json"))
+    args.update(extra)
+    return dict((k, v) for k, v in args.items() if v is not None)
+
+
+def export(c, **extra):
+    return dict(c.cloud(policy="Employees", dest=p(c, "x.csv")), **extra)
+
+
+def members(c, **extra):
+    return dict(c.cloud(policy="Employees", members=["a@example.com"]), **extra)
+
+
 def byok(c, **extra):
     return dict({"endpoint_url": "http://127.0.0.1:9", "region": "us-east-1", "access_key": "AKIDCATALOGUE",
                  "secret_key": "catalogue-secret"}, **extra)
@@ -266,34 +280,23 @@ SPECIFIC = [
     case("group_sync", "scim_directory_empty", lambda c: sync(c, {"g": []}, directory_id=""), "directory_id is empty"),
     case("group_sync", "scim_url_bad", lambda c: sync(c, {"g": []}, api_url="https://[::1"), "is not a valid URL"),
     # org_connector
-    case("org_connector", "dest_directory", lambda c: c.cloud(base_url="https://j.example.com", name="j",
-                                                             credentials_dest=p(c, "dir")), "is a directory"),
-    case("org_connector", "dest_under_file", lambda c: c.cloud(base_url="https://j.example.com", name="j",
-                                                              credentials_dest=p(c, "plain.txt") + "/c.json"),
+    case("org_connector", "dest_directory", lambda c: connector(c, credentials_dest=p(c, "dir")), "is a directory"),
+    case("org_connector", "dest_under_file", lambda c: connector(c, credentials_dest=p(c, "plain.txt") + "/c.json"),
          "is not a directory"),
-    case("org_connector", "present_without_name", lambda c: c.cloud(base_url="https://j.example.com",
-                                                                    credentials_dest=p(c, "c.json")), "name"),
+    case("org_connector", "present_without_name", lambda c: connector(c, name=None), "name"),
     case("org_connector", "no_base_url_or_id", lambda c: c.cloud(state="rotated"), "base_url"),
     case("org_connector", "return_credentials_without_no_log",
-         lambda c: c.cloud(base_url="https://j.example.com", name="j", return_credentials=True), "no_log"),
-    case("org_connector", "no_credentials_destination", lambda c: c.cloud(base_url="https://j.example.com", name="j"),
-         "would be lost"),
-    case("org_connector", "base_url_malformed", lambda c: c.cloud(base_url="https://[::1", name="j",
-                                                                 credentials_dest=p(c, "c.json")), "not a valid URL"),
-    case("org_connector", "connector_id_empty", lambda c: c.cloud(connector_id=" ", state="rotated",
-                                                                 credentials_dest=p(c, "c.json")), "connector_id"),
-    case("org_connector", "unknown_connector", lambda c: c.cloud(connector_id="nope", state="rotated",
-                                                                credentials_dest=p(c, "c.json")), "No organization"),
-    case("org_connector", "wait_interval_zero", lambda c: c.cloud(base_url="https://j.example.com", name="j",
-                                                                 credentials_dest=p(c, "c.json"), wait_interval=0),
-         "wait_interval"),
-    case("org_connector", "wait_timeout_negative", lambda c: c.cloud(base_url="https://j.example.com", name="j",
-                                                                    credentials_dest=p(c, "c.json"),
-                                                                    wait_timeout=-1), "wait_timeout"),
-    case("org_connector", "state_choice", lambda c: c.cloud(base_url="https://j.example.com", state="deleted"),
-         "state"),
-    case("org_connector", "wait_for_choice", lambda c: c.cloud(base_url="https://j.example.com", name="j",
-                                                              wait_for="happy"), "wait_for"),
+         lambda c: connector(c, credentials_dest=None, return_credentials=True), "no_log"),
+    case("org_connector", "no_credentials_destination", lambda c: connector(c, credentials_dest=None), "would be lost"),
+    case("org_connector", "base_url_malformed", lambda c: connector(c, base_url="https://[::1"), "not a valid URL"),
+    case("org_connector", "connector_id_empty", lambda c: connector(c, base_url=None, connector_id=" ", state="rotated"),
+         "connector_id"),
+    case("org_connector", "unknown_connector", lambda c: connector(c, base_url=None, connector_id="nope",
+                                                                   state="rotated"), "No organization"),
+    case("org_connector", "wait_interval_zero", lambda c: connector(c, wait_interval=0), "wait_interval"),
+    case("org_connector", "wait_timeout_negative", lambda c: connector(c, wait_timeout=-1), "wait_timeout"),
+    case("org_connector", "state_choice", lambda c: connector(c, state="deleted"), "state"),
+    case("org_connector", "wait_for_choice", lambda c: connector(c, wait_for="happy"), "wait_for"),
     # dc_cloud_connector
     case("dc_cloud_connector", "credentials_file_missing", lambda c: c.dc(credentials_file=p(c, "none.json")),
          "cannot read"),
@@ -332,32 +335,22 @@ SPECIFIC = [
     case("auth_policy", "settings_not_dict", lambda c: c.cloud(name="P", settings="strict"), "dictionary requested"),
     case("auth_policy", "absent_default_policy", lambda c: c.cloud(name="Default policy", state="absent"), "default"),
     # auth_policy_export
-    case("auth_policy_export", "dest_directory", lambda c: c.cloud(policy="Employees", dest=p(c, "dir")),
-         "is a directory"),
-    case("auth_policy_export", "dest_parent_missing", lambda c: c.cloud(policy="Employees",
-                                                                      dest=p(c, "missing") + "/x.csv"),
+    case("auth_policy_export", "dest_directory", lambda c: export(c, dest=p(c, "dir")), "is a directory"),
+    case("auth_policy_export", "dest_parent_missing", lambda c: export(c, dest=p(c, "missing") + "/x.csv"),
          "does not exist"),
-    case("auth_policy_export", "page_size_zero", lambda c: c.cloud(policy="Employees", dest=p(c, "x.csv"),
-                                                                   page_size=0), "page_size"),
-    case("auth_policy_export", "page_size_negative", lambda c: c.cloud(policy="Employees", dest=p(c, "x.csv"),
-                                                                       page_size=-1), "page_size"),
-    case("auth_policy_export", "page_size_past_limit", lambda c: c.cloud(policy="Employees", dest=p(c, "x.csv"),
-                                                                         page_size=5000), "page_size"),
-    case("auth_policy_export", "policy_empty", lambda c: c.cloud(policy=" ", dest=p(c, "x.csv")), "policy"),
-    case("auth_policy_export", "policy_unknown", lambda c: c.cloud(policy="No Such Policy", dest=p(c, "x.csv")),
-         "No Such Policy"),
+    case("auth_policy_export", "page_size_zero", lambda c: export(c, page_size=0), "page_size"),
+    case("auth_policy_export", "page_size_negative", lambda c: export(c, page_size=-1), "page_size"),
+    case("auth_policy_export", "page_size_past_limit", lambda c: export(c, page_size=5000), "page_size"),
+    case("auth_policy_export", "policy_empty", lambda c: export(c, policy=" "), "policy"),
+    case("auth_policy_export", "policy_unknown", lambda c: export(c, policy="No Such Policy"), "No Such Policy"),
     # auth_policy_members
-    case("auth_policy_members", "members_csv_missing", lambda c: c.cloud(policy="Employees",
-                                                                       members_csv=p(c, "none.csv")), "none.csv"),
-    case("auth_policy_members", "members_and_csv", lambda c: c.cloud(policy="Employees", members=["a@example.com"],
-                                                                    members_csv=p(c, "emails.csv")), "members"),
-    case("auth_policy_members", "invalid_email", lambda c: c.cloud(policy="Employees", members=["not-an-email"]),
-         "not email addresses"),
-    case("auth_policy_members", "mode_choice", lambda c: c.cloud(policy="Employees", members=["a@example.com"],
-                                                                mode="turbo"), "mode"),
-    case("auth_policy_members", "policy_unknown", lambda c: c.cloud(policy="Nope", members=["a@example.com"]), "Nope"),
-    case("auth_policy_members", "batch_size_zero", lambda c: c.cloud(policy="Employees", members=["a@example.com"],
-                                                                    batch_size=0), "batch_size"),
+    case("auth_policy_members", "members_csv_missing",
+         lambda c: dict(c.cloud(policy="Employees", members_csv=p(c, "none.csv"))), "none.csv"),
+    case("auth_policy_members", "members_and_csv", lambda c: members(c, members_csv=p(c, "emails.csv")), "members"),
+    case("auth_policy_members", "invalid_email", lambda c: members(c, members=["not-an-email"]), "not email addresses"),
+    case("auth_policy_members", "mode_choice", lambda c: members(c, mode="turbo"), "mode"),
+    case("auth_policy_members", "policy_unknown", lambda c: members(c, policy="Nope"), "Nope"),
+    case("auth_policy_members", "batch_size_zero", lambda c: members(c, batch_size=0), "batch_size"),
     # migration_preflight
     case("migration_preflight", "report_dir_missing", lambda c: preflight(c, report_html=p(c, "none") + "/r.html"),
          "does not exist"),
