@@ -60,52 +60,49 @@ def p(ctx, name):
 
 
 # -- connection options, the same for every REST module ---------------------------------------------------------
-DC_CONNECTION = [
-    ("url_unclosed_ipv6", lambda c: c.dc(url="https://[::1"), "is not a valid URL"),
-    ("url_ftp", lambda c: c.dc(url="ftp://localhost"), "expected http:// or https://"),
-    ("url_empty", lambda c: c.dc(url=""), "url is empty"),
-    ("url_no_host", lambda c: c.dc(url="https://"), "names no host"),
-    ("url_port_zero", lambda c: c.dc(url="https://localhost:0"), "port 0"),
-    ("url_bad_port", lambda c: c.dc(url="https://localhost:99999"), "is not a valid URL"),
-    ("url_space", lambda c: c.dc(url="https://local host"), "white space"),
-    ("url_credentials", lambda c: c.dc(url="https://u:p@localhost"), "carries credentials"),
-    ("ca_missing", lambda c: c.dc(ca_path=p(c, "missing.pem")), "does not exist"),
-    ("ca_directory", lambda c: c.dc(ca_path=p(c, "dir")), "is not a regular file"),
-    ("ca_not_pem", lambda c: c.dc(ca_path=p(c, "plain.txt")), "holds no PEM certificate"),
-    ("timeout_negative", lambda c: c.dc(timeout=-1), "timeout must be more than 0"),
-    ("timeout_zero", lambda c: c.dc(timeout=0), "timeout must be more than 0"),
-    ("timeout_not_a_number", lambda c: c.dc(timeout="soon"), "timeout"),
-    ("retry_negative", lambda c: c.dc(retry_max_time=-1), "retry_max_time"),
-    ("override_relative", lambda c: c.dc(api_overrides={"jira.server_info": "rest/api/2/serverInfo"}),
-     "must be a path starting with /"),
-    ("override_unknown", lambda c: c.dc(api_overrides={"jira.no_such": "/x"}), "unknown operations"),
-    ("override_not_string", lambda c: c.dc(api_overrides={"jira.server_info": 7}), "must be a path"),
+def http_cases(family, url_option, operation):
+    """The options every connection family shares: base URL, CA file, timeouts, api_overrides, TLS trust.
+    `family(ctx)` gives the family's valid parameters (Ctx.dc, Ctx.cloud)."""
+    def bad(**extra):
+        return lambda c: dict(family(c), **extra)
+
+    return [
+        (url_option + "_unclosed_ipv6", bad(**{url_option: "https://[::1"}), "is not a valid URL"),
+        (url_option + "_ftp", bad(**{url_option: "ftp://localhost"}), "expected http:// or https://"),
+        (url_option + "_empty", bad(**{url_option: ""}), url_option + " is empty"),
+        (url_option + "_no_host", bad(**{url_option: "https://"}), "names no host"),
+        (url_option + "_port_zero", bad(**{url_option: "https://localhost:0"}), "port 0"),
+        (url_option + "_bad_port", bad(**{url_option: "https://localhost:99999"}), "is not a valid URL"),
+        (url_option + "_space", bad(**{url_option: "https://local host"}), "white space"),
+        (url_option + "_credentials", bad(**{url_option: "https://u:p@localhost"}), "carries credentials"),
+        (url_option + "_query", bad(**{url_option: "https://localhost/?x=1"}), "query or fragment"),
+        ("ca_missing", lambda c: dict(family(c), ca_path=p(c, "missing.pem")), "does not exist"),
+        ("ca_directory", lambda c: dict(family(c), ca_path=p(c, "dir")), "is not a regular file"),
+        ("ca_not_pem", lambda c: dict(family(c), ca_path=p(c, "plain.txt")), "holds no PEM certificate"),
+        ("timeout_negative", bad(timeout=-1), "timeout must be more than 0"),
+        ("timeout_zero", bad(timeout=0), "timeout must be more than 0"),
+        ("timeout_not_a_number", bad(timeout="soon"), "timeout"),
+        ("retry_negative", bad(retry_max_time=-1), "retry_max_time"),
+        ("override_relative", bad(api_overrides={operation: "rest/x"}), "must be a path starting with /"),
+        ("override_unknown", bad(api_overrides={"no.such.operation": "/x"}), "unknown operations"),
+        ("override_not_string", bad(api_overrides={operation: 7}), "must be a path"),
+        ("untrusted_certificate", bad(ca_path=None), "TLS certificate verification failed"),
+        ("validate_certs_not_bool", bad(validate_certs="perhaps"), "validate_certs"),
+    ]
+
+
+DC_CONNECTION = http_cases(Ctx.dc, "url", "jira.server_info") + [
     ("token_empty", lambda c: c.dc_token(""), "token is empty"),
     ("token_newline", lambda c: c.dc_token("pat-123\n"), "stray newline"),
     ("token_and_password", lambda c: c.dc(token="pat"), "mutually exclusive"),
     ("user_without_password", lambda c: {k: v for k, v in c.dc().items() if k != "password"}, "password"),
-    ("untrusted_certificate", lambda c: c.dc(ca_path=None), "TLS certificate verification failed"),
-    ("validate_certs_not_bool", lambda c: c.dc(validate_certs="perhaps"), "validate_certs"),
 ]
-CLOUD_CONNECTION = [
-    ("api_url_unclosed_ipv6", lambda c: c.cloud(api_url="https://[::1"), "is not a valid URL"),
-    ("api_url_ftp", lambda c: c.cloud(api_url="ftp://localhost"), "expected http:// or https://"),
-    ("api_url_empty", lambda c: c.cloud(api_url=""), "api_url is empty"),
-    ("api_url_query", lambda c: c.cloud(api_url="https://localhost/?x=1"), "query or fragment"),
+CLOUD_CONNECTION = http_cases(Ctx.cloud, "api_url", "cloud.org") + [
     ("org_id_empty", lambda c: c.cloud(org_id=""), "org_id is empty"),
     ("org_id_slash", lambda c: c.cloud(org_id="a/b"), "bare ID"),
     ("api_key_empty", lambda c: c.cloud(api_key=""), "api_key is empty"),
     ("api_key_newline", lambda c: c.cloud(api_key="sandbox-org-api-key\n"), "stray newline"),
     ("api_key_space", lambda c: c.cloud(api_key="two words"), "white space"),
-    ("ca_missing", lambda c: c.cloud(ca_path=p(c, "missing.pem")), "does not exist"),
-    ("ca_directory", lambda c: c.cloud(ca_path=p(c, "dir")), "is not a regular file"),
-    ("ca_not_pem", lambda c: c.cloud(ca_path=p(c, "plain.txt")), "holds no PEM certificate"),
-    ("timeout_negative", lambda c: c.cloud(timeout=-5), "timeout must be more than 0"),
-    ("retry_negative", lambda c: c.cloud(retry_max_time=-1), "retry_max_time"),
-    ("override_relative", lambda c: c.cloud(api_overrides={"cloud.org": "admin/v1/orgs/{org_id}"}),
-     "must be a path starting with /"),
-    ("override_unknown", lambda c: c.cloud(api_overrides={"cloud.nope": "/x"}), "unknown operations"),
-    ("untrusted_certificate", lambda c: c.cloud(ca_path=None), "TLS certificate verification failed"),
 ]
 
 REST_MODULES = {
