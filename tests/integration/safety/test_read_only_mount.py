@@ -58,3 +58,13 @@ def test_egress_rule_persist_path_on_a_read_only_mount(tmp_path):
         "persist_path": str(persist / "ro.nft")}, check=True)
     assert result["failed"] and "not writable" in result["msg"] and "nothing was applied" in result["msg"]
     assert list(persist.iterdir()) == []
+
+
+def test_org_connector_credentials_dest_on_a_read_only_mount(sandbox, tmp_path):
+    secrets = tmp_path / "secrets"
+    secrets.mkdir()
+    args = sandbox.cloud_params(base_url=sandbox.url("jira"), name="ro", credentials_dest=str(secrets / "c.json"))
+    result = run_on_read_only(secrets, "org_connector", args)
+    assert result["failed"] and "not writable" in result["msg"] and "no credentials were issued" in result["msg"]
+    assert sandbox.state()["cloud"]["cloud_connector"]["connectors"] == {}
+    assert list(secrets.iterdir()) == []
