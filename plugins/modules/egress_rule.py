@@ -83,14 +83,14 @@ options:
     description:
       - nftables - the file to write. iptables - the directory holding C(rules.v4) and C(rules.v6).
       - Ignored by firewalld and ufw.
-      - Checked before any rule is applied (in check mode too): a directory, or a parent that is not writable,
+      - Checked before any rule is applied, in check mode too. A directory, or a parent that is not writable,
         fails the run with nothing changed.
     type: path
   ip_version:
     description:
       - Which address families to allow. Addresses of the other family are left out; a host name that resolves
         to no address of the family is an error, and so are O(destinations) that leave no address at all.
-      - An IPv6 address with a zone id (C(fe80::1%eth0)) is an error: a rule cannot carry the zone.
+      - An IPv6 address with a zone id (C(fe80::1%eth0)) is an error, since a rule cannot carry the zone.
     type: str
     choices: [ipv4, ipv6, both]
     default: both
