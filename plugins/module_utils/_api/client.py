@@ -36,6 +36,7 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors 
     ConnectionOptionsError,
     Scrubber,
     basic_auth_forms,
+    secret_forms,
 )
 
 try:
@@ -200,7 +201,7 @@ class ApiClient:
             self.scrub.add(*basic_auth_forms(auth[1], auth[2]))
         elif auth and auth[0] == "bearer":
             client_headers["Authorization"] = "Bearer %s" % auth[1]
-            self.scrub = Scrubber(secrets=[auth[1]])
+            self.scrub.add(*secret_forms(auth[1]))
         self._http = httpx.Client(
             verify=verify,
             auth=client_auth,

@@ -12,6 +12,8 @@ from __future__ import annotations
 import base64
 import json
 import os
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import quote, quote_plus
 
 import pytest
@@ -20,6 +22,9 @@ import yaml
 from helpers import run_playbook
 
 KEYSTORE_PASS = "Keyst0re-Pa55-SafetyTest"
+AWS_ACCESS_KEY = "AKIDSAFETYTEST0001"
+AWS_SECRET_KEY = "aws-safety-test-secret-key-0123456789"
+AWS_SESSION_TOKEN = "FwoGZXIvYXdzSafetyTestSessionToken0123456789"
 CLIENT_SECRET = "ccs-safety-test-client-secret-0123"
 XML = """<?xml version="1.0" encoding="utf-8"?>
 <Server port="8005" shutdown="SHUTDOWN">
@@ -48,10 +53,40 @@ def secrets(sandbox):
         "scim key": cloud["directory_api_key"],
         "connector client secret": CLIENT_SECRET,
         "keystore password": KEYSTORE_PASS,
+        "aws access key id": AWS_ACCESS_KEY,
+        "aws secret key": AWS_SECRET_KEY,
+        "aws session token": AWS_SESSION_TOKEN,
     }
 
 
-def tasks(sandbox, tmp, failing):
+class EchoingProxy(BaseHTTPRequestHandler):
+    """An endpoint that is not AWS: it answers HTML that echoes the signed request (headers and body)."""
+
+    def _answer(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode(errors="replace")
+        payload = ("<html><pre>upstream error\n%s\n%s" % (self.headers, body)).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *_args):
+        pass
+
+
+@pytest.fixture
+def echoing_aws():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), EchoingProxy)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield "http://127.0.0.1:%d" % server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def tasks(sandbox, tmp, failing, aws_endpoint=None):
     dc = sandbox.dc_params("jira")
     dc_token = dict(sandbox.dc_params("jira", token="sandbox-dc-admin-pat"))
     dc_token.pop("user")
@@ -79,7 +114,8 @@ def tasks(sandbox, tmp, failing):
                                  "report_markdown": str(tmp / "preflight.md")}),
         ("tomcat_connector", {"path": str(tmp / "server.xml"), "port": 8443,
                               "attributes": {"keystorePass": KEYSTORE_PASS + "-new", "secure": True}}),
-    ]
+    ] + ([("byok_role", {"endpoint_url": aws_endpoint, "region": "us-east-1", "access_key": AWS_ACCESS_KEY,
+                         "secret_key": AWS_SECRET_KEY, "session_token": AWS_SESSION_TOKEN})] if failing else [])
 
 
 def playbook(task_list):
@@ -109,9 +145,9 @@ def leaks(texts, secret_values):
 
 
 @pytest.mark.parametrize("failing", [False, True], ids=["success", "echoing-failure"])
-def test_no_secret_in_output_log_or_files(sandbox, tmp_path, failing):
+def test_no_secret_in_output_log_or_files(sandbox, tmp_path, echoing_aws, failing):
     (tmp_path / "server.xml").write_text(XML)
-    task_list = tasks(sandbox, tmp_path, failing)
+    task_list = tasks(sandbox, tmp_path, failing, echoing_aws)
     text = playbook(task_list)
     secret_values = secrets(sandbox)
     runs = []
