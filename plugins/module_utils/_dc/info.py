@@ -12,14 +12,13 @@ import re
 from xml.etree import ElementTree
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiError
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
 
 # Cloud connectors need Jira 11.3 or later and Confluence 10.2 or later (Atlassian's cloud connector guide).
 CLOUD_CONNECTOR_MINIMUM = {"jira": (11, 3, 0), "confluence": (10, 2, 0)}
 PRODUCT_NAMES = {"jira": "Jira", "confluence": "Confluence"}
 
 
-class ProductError(CollectionError):
+class ProductError(Exception):
     """The URL does not serve a Jira or Confluence this collection understands."""
 
 
