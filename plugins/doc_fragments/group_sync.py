@@ -28,6 +28,18 @@ options:
       - Members per SCIM C(PATCH) operation.
     type: int
     default: 100
+  max_removal_share:
+    description:
+      - A sync that would remove more than this share (0 to 1) of a group's current members stops before any
+        write, in check mode too, and lists them (in C(removals_over_limit) of the failure), unless O(confirm_removals=true).
+        A misspelt nested group or a source that answers an empty group would otherwise empty the cloud group.
+    type: float
+    default: 0.5
+  confirm_removals:
+    description:
+      - Remove members even when more than O(max_removal_share) of a group's members go.
+    type: bool
+    default: false
   api_url:
     description:
       - Base URL of the Atlassian Cloud APIs; the SCIM base is C(<api_url>/scim/directory/<directory_id>).

@@ -41,12 +41,14 @@ options:
     required: true
   dest:
     description:
-      - The CSV file to write.
+      - The CSV file to write. It holds member emails, so a new file is created with mode C(0600) unless O(mode)
+        is set; an existing file keeps its mode. Its directory must exist; it is checked before any API call.
     type: path
     required: true
   page_size:
     description:
-      - Members per page when reading the member listing.
+      - Members per page when reading the member listing, from 1 to 1000. The listing is read for at most
+        10000 pages, and a page that sends back a cursor already seen stops the run with an error.
     type: int
     default: 1000
 seealso:
@@ -84,18 +86,21 @@ columns:
 """
 
 import os
-import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_bytes
 
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiError
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module import (
-    cloud_argument_spec,
-    cloud_client,
-    fail_api,
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError, fail_from_exception
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.files import (
+    check_destination,
+    current_content,
+    private_file_args,
+    write_atomically,
 )
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module import cloud_argument_spec, cloud_client
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._auth_policy import export, policies
+
+MAX_PAGE_SIZE = 1000
 
 
 def read_table(client, params):
@@ -105,43 +110,41 @@ def read_table(client, params):
     return list(export.rows(policy, members))
 
 
-def _current(path):
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except (IOError, OSError):
-        return None
-
-
 def main():
     spec = cloud_argument_spec()
     spec.update(policy=dict(type="str", required=True), dest=dict(type="path", required=True),
-                page_size=dict(type="int", default=1000))
+                page_size=dict(type="int", default=MAX_PAGE_SIZE))
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True, add_file_common_args=True)
     params = module.params
+    if not 1 <= params["page_size"] <= MAX_PAGE_SIZE:
+        module.fail_json(msg="page_size must be from 1 to %d, got %d" % (MAX_PAGE_SIZE, params["page_size"]))
+    if not params["policy"].strip():
+        module.fail_json(msg="policy is empty; expected the policy's name or ID")
+    try:
+        dest = check_destination("dest", params["dest"])
+    except CollectionError as exc:
+        fail_from_exception(module, exc)
     client = cloud_client(module)
     try:
         table = read_table(client, params)
     except policies.PolicyError as exc:
-        module.fail_json(msg=str(exc))
-    except ApiError as exc:
-        fail_api(module, exc, msg="Cannot export authentication policy %s" % params["policy"])
+        fail_from_exception(module, exc)
+    except CollectionError as exc:
+        fail_from_exception(module, exc, msg="Cannot export authentication policy %s" % params["policy"])
     finally:
         client.close()
 
     content = to_bytes(export.to_csv(table))
-    dest = params["dest"]
-    changed = _current(dest) != content
+    existed = os.path.exists(dest)
+    changed = current_content(dest) != content
     if changed and not module.check_mode:
-        directory = os.path.dirname(os.path.abspath(dest))
-        if not os.path.isdir(directory):
-            module.fail_json(msg="The directory of dest %s does not exist" % dest)
-        handle, tmp = tempfile.mkstemp(dir=directory, prefix=".auth_policy_export.")
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-        module.atomic_move(tmp, dest)
-    file_args = module.load_file_common_arguments(params)
-    if not module.check_mode or os.path.exists(dest):
+        try:
+            write_atomically(module, "dest", dest, content)
+        except CollectionError as exc:
+            fail_from_exception(module, exc)
+    file_args = private_file_args(module, existed)
+    file_args["path"] = dest
+    if not module.check_mode or existed:
         changed = module.set_fs_attributes_if_different(file_args, changed)
     module.exit_json(changed=changed, dest=dest, members=len(table), columns=list(export.COLUMNS))
 

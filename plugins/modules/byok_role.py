@@ -226,14 +226,18 @@ aws_api_calls:
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import (
+    CollectionError,
+    fail_from_exception,
+    safe_message,
+)
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module import validate_base_url
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._byok.aws import (
     AWS_CONNECTION_ARGUMENT_SPEC,
+    AWS_ERRORS,
     BOTO3_IMPORT_ERROR,
     HAS_BOTO3,
     AwsClients,
-    AwsConnectionError,
-    BotoCoreError,
-    ClientError,
     error_message,
 )
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._byok.role import (
@@ -280,23 +284,25 @@ def main():
         module.warn(warning)
 
     try:
+        if module.params["endpoint_url"] is not None:
+            validate_base_url("endpoint_url", module.params["endpoint_url"])
         clients = AwsClients(module.params)
-    except AwsConnectionError as exc:
-        module.fail_json(msg=str(exc))
+    except CollectionError as exc:
+        fail_from_exception(module, exc)
     manager = ByokRoleStack(clients, settings, check_mode=module.check_mode)
     try:
         result = manager.run(module.params["state"])
-    except (StackError, TemplateUrlError, ClientError, BotoCoreError) as exc:
+    except (StackError, TemplateUrlError) + AWS_ERRORS as exc:
         for warning in manager.warnings:
             module.warn(warning)
         failed = manager.public_result()
         failed.update(getattr(exc, "details", {}))
         failed["aws_api_calls"] = clients.counter.as_result()
-        if isinstance(exc, (ClientError, BotoCoreError)):
+        if isinstance(exc, AWS_ERRORS):
             message = "AWS request failed: %s" % error_message(exc)
         else:
             message = exc.msg if isinstance(exc, StackError) else str(exc)
-        module.fail_json(msg=message, **failed)
+        module.fail_json(msg=safe_message(module, message), **failed)
     for warning in manager.warnings:
         module.warn(warning)
     result["aws_api_calls"] = clients.counter.as_result()

@@ -175,6 +175,7 @@ actions:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiError
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import fail_from_exception
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module import (
     DC_MUTUALLY_EXCLUSIVE,
     DC_REQUIRED_TOGETHER,
@@ -230,7 +231,7 @@ def main():
         fail_api(module, exc, msg="Cannot manage the allowlist of %s" % params["url"], changed=bool(done),
                  actions=_public_actions(done))
     except allowlist.AllowlistError as exc:
-        module.fail_json(msg=str(exc))
+        fail_from_exception(module, exc)
     finally:
         client.close()
 

@@ -140,6 +140,7 @@ waited:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiError
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import fail_from_exception
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module import (
     DC_MUTUALLY_EXCLUSIVE,
     DC_REQUIRED_TOGETHER,
@@ -188,7 +189,7 @@ def main():
             try:
                 credentials = creds.read_file(params["credentials_file"])
             except creds.CredentialsError as exc:
-                module.fail_json(msg=str(exc))
+                fail_from_exception(module, exc)
             module.no_log_values.add(credentials["client_secret"])
         else:
             credentials = {"client_id": params["client_id"], "client_secret": params["client_secret"]}

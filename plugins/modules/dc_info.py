@@ -149,6 +149,7 @@ cloud_connector_minimum_version:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiError
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import fail_from_exception
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module import (
     DC_MUTUALLY_EXCLUSIVE,
     DC_REQUIRED_TOGETHER,
@@ -179,7 +180,7 @@ def main():
     except ApiError as exc:
         fail_api(module, exc, msg="Cannot read the product at %s" % params["url"])
     except ProductError as exc:
-        module.fail_json(msg=str(exc))
+        fail_from_exception(module, exc)
     finally:
         client.close()
 

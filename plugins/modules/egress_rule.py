@@ -83,9 +83,14 @@ options:
     description:
       - nftables - the file to write. iptables - the directory holding C(rules.v4) and C(rules.v6).
       - Ignored by firewalld and ufw.
+      - Checked before any rule is applied, in check mode too. A directory, or a parent that is not writable,
+        fails the run with nothing changed.
     type: path
   ip_version:
-    description: Which address families to allow. Addresses of the other family are left out.
+    description:
+      - Which address families to allow. Addresses of the other family are left out; a host name that resolves
+        to no address of the family is an error, and so are O(destinations) that leave no address at all.
+      - An IPv6 address with a zone id (C(fe80::1%eth0)) is an error, since a rule cannot carry the zone.
     type: str
     choices: [ipv4, ipv6, both]
     default: both
@@ -180,10 +185,10 @@ files:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError, fail_from_exception
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._firewall import backends
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._firewall.common import (
     CommandRunner,
-    FirewallError,
     RuleSet,
     resolve_destinations,
 )
@@ -210,6 +215,10 @@ def main():
     if params["state"] == "present" and not params["destinations"]:
         module.fail_json(msg="state=present needs at least one entry in destinations")
     runner = CommandRunner(module.run_command)
+
+    def which(command):
+        return module.get_bin_path(command) is not None
+
     try:
         if params["state"] == "present":
             networks, resolved = resolve_destinations(params["destinations"], params["ip_version"])
@@ -218,15 +227,16 @@ def main():
         ruleset = RuleSet(params["name"], networks, params["port"], params["protocol"])
         kind, firewalld_running = params["backend"], None
         if kind == "auto":
-            kind, firewalld_running = backends.choose_backend(runner, lambda cmd: module.get_bin_path(cmd) is not None)
+            kind, firewalld_running = backends.choose_backend(runner, which)
         module.get_bin_path(backends.COMMANDS[kind], required=True)
-        backend = backends.make_backend(kind, runner, ruleset.ident, ruleset.marker, params, firewalld_running)
+        backend = backends.make_backend(kind, runner, ruleset.ident, ruleset.marker, params, firewalld_running,
+                                        which=which)
         desired = ruleset if params["state"] == "present" else None
         the_plan = backends.plan(backend, desired, params["ip_version"])
         if not module.check_mode and the_plan.changed:
             backends.apply(backend, the_plan, desired, params["ip_version"])
-    except FirewallError as exc:
-        module.fail_json(msg=str(exc))
+    except CollectionError as exc:
+        fail_from_exception(module, exc)
     for warning in backend.warnings:
         module.warn(warning)
     if kind in ("firewalld", "ufw") and not params["persist"]:

@@ -77,6 +77,13 @@ options:
     description:
       - The same structure as O(yaml_file), inline.
     type: dict
+  allow_unknown_groups:
+    description:
+      - With O(source=yaml), a nested group name that the source does not define is an error (a typo would
+        otherwise create an empty cloud group and drop the real group's members). Set V(true) to treat such
+        names as empty groups.
+    type: bool
+    default: false
   ldap:
     description:
       - How to read an LDAP directory. Groups are C(groupOfNames) and Active Directory C(group) objects (their
@@ -557,6 +564,7 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups.flat
     CycleError,
     flatten,
 )
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError, fail_from_exception
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups import source_crowd, source_ldap, source_yaml
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups_sync.module import (
     SYNC_REQUIRED_IF,
@@ -607,10 +615,10 @@ def read_source(module):
     try:
         if source == "yaml":
             if params["yaml_data"] is not None:
-                return source_yaml.read_yaml_data(params["yaml_data"])
+                return source_yaml.read_yaml_data(params["yaml_data"], params["allow_unknown_groups"])
             if not source_yaml.HAS_YAML:
                 module.fail_json(msg=missing_required_lib("PyYAML"))
-            return source_yaml.read_yaml_file(params["yaml_file"])
+            return source_yaml.read_yaml_file(params["yaml_file"], params["allow_unknown_groups"])
         if source == "ldap":
             if not source_ldap.HAS_LDAP3:
                 module.fail_json(msg=missing_required_lib("ldap3"))
@@ -618,10 +626,12 @@ def read_source(module):
         if not source_crowd.HAS_HTTPX:
             module.fail_json(msg=missing_required_lib("httpx"))
         return source_crowd.read_crowd(source_crowd.CrowdSettings(**params["crowd"]))
-    except (OSError, ValueError) as exc:
-        module.fail_json(msg="Cannot read the %s source: %s" % (source, exc))
-    except (source_ldap.LdapSourceError, source_crowd.CrowdSourceError) as exc:
-        module.fail_json(msg=str(exc))
+    except (OSError, IOError) as exc:
+        fail_from_exception(module, exc, msg="Cannot read the %s source" % source)
+    except ValueError as exc:
+        fail_from_exception(module, exc, msg="Cannot read the %s source" % source)
+    except (source_ldap.LdapSourceError, source_crowd.CrowdSourceError, CollectionError) as exc:
+        fail_from_exception(module, exc)
 
 
 def argument_spec():
@@ -631,6 +641,7 @@ def argument_spec():
         source=dict(type="str", required=True, choices=["yaml", "ldap", "crowd"]),
         yaml_file=dict(type="path"),
         yaml_data=dict(type="dict"),
+        allow_unknown_groups=dict(type="bool", default=False),
         ldap=dict(type="dict", options=LDAP_OPTIONS),
         crowd=dict(type="dict", options=CROWD_OPTIONS),
         on_cycle=dict(type="str", default="fail", choices=list(ON_CYCLE_CHOICES)),

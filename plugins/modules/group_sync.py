@@ -191,6 +191,14 @@ def main():
     bad = sorted(g for g, members in groups.items() if members is not None and not isinstance(members, list))
     if bad:
         module.fail_json(msg="groups must map each group name to a list of members; not a list: %s" % ", ".join(bad))
+    empty = sorted(repr(g) for g in groups if not str(g).strip())
+    if empty:
+        module.fail_json(msg="groups has an empty group name; expected the cloud group's name")
+    wrong = sorted("%s: %r" % (g, m) for g, members in groups.items() for m in members or []
+                   if not isinstance(m, str) or not m.strip())
+    if wrong:
+        module.fail_json(msg="group members must be user names or emails (non-empty strings); got %s"
+                             % ", ".join(wrong[:10]))
     module.exit_json(**run_sync(module, groups, module.params["users"]))
 
 

@@ -75,6 +75,9 @@ options:
       - File to write new client credentials to, as JSON (C(client_id), C(client_secret), C(connector_id),
         C(base_url), C(name)), created with mode 0600 where the module runs (the controller, for this REST
         module). Missing directories are created 0700. Written only when this run issued credentials.
+      - Checked before the first write (a directory, a read-only or missing parent fails the run with nothing
+        changed), and the file is created before the credentials are issued, so credentials are never issued
+        that cannot be delivered.
       - M(dcops.atlassian_cloud.dc_cloud_connector) reads it with its C(credentials_file) option.
     type: path
   return_credentials:
@@ -105,6 +108,11 @@ notes:
   - Creating or enabling a connector, or rotating its credentials, needs one of O(credentials_dest) and
     O(return_credentials); the module refuses before changing anything otherwise, since credentials are shown
     only once.
+  - With O(state=present), a connector that exists but is Initialized or Interrupted while O(credentials_dest)
+    holds no credentials of it (for example, the answer that carried them was lost) is reported with
+    RV(credentials_missing=true) and a warning that says to run O(state=rotated).
+  - When O(state=disabled) with O(remove_app_connectors=true) fails after removing app connectors, the failure
+    reports C(changed=true) and the removed ones in RV(removed_app_connectors).
 seealso:
   - module: dcops.atlassian_cloud.dc_cloud_connector
   - name: Configure cloud connectors
@@ -190,6 +198,13 @@ credentials_issued:
   returned: always
   type: bool
   sample: true
+credentials_missing:
+  description:
+    - Whether the connector exists without credentials anyone holds, as far as the module can tell (Initialized
+      or Interrupted, and no credentials of it in O(credentials_dest)). Run O(state=rotated) to issue new ones.
+  returned: always
+  type: bool
+  sample: false
 credentials_fingerprint:
   description:
     - C(sha256:) fingerprint of the new credentials, the form the DC side reports, to compare without the secret.
@@ -221,11 +236,11 @@ waited:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiError
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError, fail_from_exception
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module import (
     cloud_argument_spec,
     cloud_client,
-    fail_api,
+    validate_base_url,
 )
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector import credentials as creds
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.cloud import (
@@ -233,10 +248,15 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.c
     OrgConnectors,
     ensure,
 )
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.status import CONNECTED, wait_for
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.status import (
+    CONNECTED,
+    INITIALIZED,
+    INTERRUPTED,
+    wait_for,
+)
 
 
-def hand_over(module, result, credentials, connector):
+def hand_over(module, result, credentials, connector, destination):
     """Put new credentials where the user asked, and nowhere else."""
     result["credentials_issued"] = credentials is not None
     if credentials is None:
@@ -248,8 +268,38 @@ def hand_over(module, result, credentials, connector):
         result["credentials"] = dict(credentials)
     else:
         module.no_log_values.add(credentials["client_secret"])
-    if module.params["credentials_dest"]:
-        result["credentials_file"] = creds.write_file(module.params["credentials_dest"], credentials, connector)
+    if destination is not None:
+        result["credentials_file"] = destination.write(credentials, connector)
+
+
+def check_preconditions(module, destination):
+    """Everything that can be known wrong before the first write."""
+    params = module.params
+    if params["return_credentials"] and not module.no_log:
+        module.fail_json(msg="return_credentials=true needs no_log: true on the task, so the client credentials "
+                             "cannot reach the output. Use credentials_dest to keep the task's output visible.")
+    for name in ("name", "connector_id"):
+        if params[name] is not None and not params[name].strip():
+            module.fail_json(msg="%s is empty; expected a value or leave it out" % name)
+    if params["wait_timeout"] < 0 or params["wait_interval"] <= 0:
+        module.fail_json(msg="wait_timeout must be 0 or more and wait_interval more than 0 seconds, got %s and %s"
+                             % (params["wait_timeout"], params["wait_interval"]))
+    try:
+        if params["base_url"] is not None:
+            validate_base_url("base_url", params["base_url"])
+        if destination is not None:
+            destination.check()
+    except CollectionError as exc:
+        fail_from_exception(module, exc)
+
+
+def credentials_missing(params, state, connector, credentials):
+    """A connector nobody holds working credentials of (e.g. the answer that carried them was lost)."""
+    if state != "present" or credentials is not None or not connector:
+        return False
+    if connector["status"] not in (INITIALIZED, INTERRUPTED):
+        return False
+    return not (params["credentials_dest"] and creds.held_for(params["credentials_dest"], connector["id"]))
 
 
 def main():
@@ -273,9 +323,8 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
-    if params["return_credentials"] and not module.no_log:
-        module.fail_json(msg="return_credentials=true needs no_log: true on the task, so the client credentials "
-                             "cannot reach the output. Use credentials_dest to keep the task's output visible.")
+    destination = creds.CredentialsFile(params["credentials_dest"]) if params["credentials_dest"] else None
+    check_preconditions(module, destination)
 
     client = cloud_client(module)
     org = OrgConnectors(client, params["org_id"])
@@ -284,10 +333,17 @@ def main():
             org, params["state"], base_url=params["base_url"], name=params["name"],
             connector_id=params["connector_id"], remove_app_connectors=params["remove_app_connectors"],
             check_mode=module.check_mode,
-            can_receive_credentials=bool(params["credentials_dest"] or params["return_credentials"]))
+            can_receive_credentials=bool(params["credentials_dest"] or params["return_credentials"]),
+            before_issuing=destination.prepare if destination is not None else None)
         connector = result.pop("connector")
         before = result.pop("before")
-        hand_over(module, result, credentials, connector)
+        hand_over(module, result, credentials, connector, destination)
+        result["credentials_missing"] = credentials_missing(params, params["state"], connector, credentials)
+        if result["credentials_missing"]:
+            module.warn("The organization connector for %s is %s and no credentials of it were issued by this run "
+                        "or are held in credentials_dest: if the answer that carried them was lost, nobody holds "
+                        "them. Run org_connector with state=rotated and credentials_dest to issue new ones."
+                        % (connector["base_url"], connector["status"]))
         if params["wait_for"] and connector and not module.check_mode:
             status, reached, waited = wait_for(lambda: (org.get(connector["id"]) or {}).get("status"), CONNECTED,
                                                params["wait_timeout"], params["wait_interval"])
@@ -298,11 +354,13 @@ def main():
                                      "side applied the current credentials (Administration > Applications > Cloud "
                                      "connectors)." % (connector["base_url"], status, waited, CONNECTED),
                                  id=connector["id"], status=status, connector=connector, **result)
-    except ApiError as exc:
-        fail_api(module, exc, msg="Organization connector")
     except (ConnectorError, creds.CredentialsError) as exc:
-        module.fail_json(msg=str(exc))
+        fail_from_exception(module, exc)
+    except CollectionError as exc:
+        fail_from_exception(module, exc, msg="Organization connector")
     finally:
+        if destination is not None:
+            destination.discard()
         client.close()
 
     result.update(id=connector["id"] if connector else None, status=connector["status"] if connector else None,

@@ -25,6 +25,12 @@ description:
     is well-formed and differs from the original only in the requested attributes.
   - The file is replaced atomically and keeps its owner, group, mode and SELinux context. The encoding the file
     declares is kept (UTF-8, ISO-8859-1 or any other encoding Python knows).
+  - A symlinked O(path) stays a symlink; the file it points to is edited. The new file is written completely
+    before anything else (a read-only mount or a full disk fails the run with the file unchanged and no backup),
+    and a file that changed since the module read it is not overwritten (the run fails; run it again).
+  - Values of secret-looking attributes (C(keystorePass), C(truststorePass), C(certificateKeyPassword), the AJP
+    C(secret), anything named with C(pass), C(secret), C(token) or C(credential)) are masked in RV(connector),
+    RV(changes) and the diff.
   - Connectors inside XML comments, such as the commented-out proxy and HTTPS examples of the stock Jira and
     Confluence files, are never selected.
 author:
@@ -155,6 +161,11 @@ backup_file:
   returned: changed and O(backup=true) and not in check mode
   type: str
   sample: /opt/atlassian/jira/conf/server.xml.12345.2026-01-31@10:00:00~
+target:
+  description: The file edited when O(path) is a symlink (the link itself is kept).
+  returned: success, when O(path) is a symlink
+  type: str
+  sample: /srv/jira-config/server.xml
 candidates:
   description: Every connector in the file when none or several matched the selection.
   returned: failure to select a connector
@@ -165,51 +176,21 @@ candidates:
     - {port: "8009", protocol: AJP/1.3, line: 52}
 """
 
-import os
-import tempfile
-
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.common.text.converters import to_native
 
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError, fail_from_exception
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._tomcat.files import read_target, replace_file
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._tomcat.server_xml import (
     HAS_LXML,
     LXML_IMPORT_ERROR,
-    ServerXmlError,
     ServerXmlSelectionError,
+    is_secret_attribute,
+    mask_attributes,
+    mask_changes,
+    mask_text,
     plan_connector,
 )
-
-
-def _read(module, path):
-    if not os.path.exists(path):
-        module.fail_json(msg="%s does not exist; expected the Tomcat server.xml of the product" % path)
-    if not os.path.isfile(path):
-        module.fail_json(msg="%s is not a regular file; expected the Tomcat server.xml of the product" % path)
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except (IOError, OSError) as exc:
-        module.fail_json(msg="cannot read %s: %s" % (path, to_native(exc)))
-
-
-def _write(module, path, content, validate):
-    """Write `content` next to `path`, validate it, then move it over `path` keeping its attributes."""
-    descriptor, temporary = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), dir=os.path.dirname(path))
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(content)
-        if validate:
-            rc, stdout, stderr = module.run_command(validate % temporary)
-            if rc != 0:
-                module.fail_json(
-                    msg="validation of the new %s failed (rc=%d), file left unchanged: %s"
-                    % (path, rc, (stderr or stdout).strip()),
-                    rc=rc, stdout=stdout, stderr=stderr,
-                )
-        module.atomic_move(temporary, path, unsafe_writes=False, keep_dest_attrs=True)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
 
 
 def main():
@@ -225,15 +206,17 @@ def main():
         ),
         supports_check_mode=True,
     )
+    params = module.params
+    # Secret-looking attribute values given by the user are hidden in the logged invocation too.
+    module.no_log_values.update(str(v) for k, v in params["attributes"].items() if is_secret_attribute(k) and v)
     if not HAS_LXML:
         module.fail_json(msg=missing_required_lib("lxml"), exception=to_native(LXML_IMPORT_ERROR))
-    params = module.params
     path = params["path"]
     if params["validate"] and "%s" not in params["validate"]:
         module.fail_json(msg="validate must contain %%s for the path of the new file, got %r" % params["validate"])
 
-    raw = _read(module, path)
     try:
+        real, raw = read_target(path)
         plan = plan_connector(
             raw,
             port=params["port"],
@@ -242,25 +225,32 @@ def main():
             absent_attributes=params["absent_attributes"],
         )
     except ServerXmlSelectionError as exc:
-        module.fail_json(msg="%s: %s" % (path, exc), candidates=exc.candidates)
-    except ServerXmlError as exc:
-        module.fail_json(msg="%s: %s" % (path, exc))
+        fail_from_exception(module, exc, msg=path, candidates=exc.candidates)
+    except CollectionError as exc:
+        fail_from_exception(module, exc, msg=path if not str(exc).startswith(path) else None)
 
     result = dict(
         changed=plan.changed,
-        connector=plan.connector_attributes(),
+        connector=mask_attributes(plan.connector_attributes()),
         line=plan.line,
-        changes=plan.changes,
+        changes=mask_changes(plan.changes),
     )
+    if real != path:
+        result["target"] = real
     if plan.changed:
         if module._diff:
             result["diff"] = dict(
-                before_header=path, after_header=path, before=plan.document.text, after=plan.new_text
+                before_header=path, after_header=path, before=mask_text(plan.document.text),
+                after=mask_text(plan.new_text)
             )
         if not module.check_mode:
-            if params["backup"]:
-                result["backup_file"] = module.backup_local(path)
-            _write(module, path, plan.after, params["validate"])
+            try:
+                backup_file = replace_file(module, path, real, raw, plan.after, backup=params["backup"],
+                                           validate=params["validate"])
+            except CollectionError as exc:
+                fail_from_exception(module, exc)
+            if backup_file:
+                result["backup_file"] = backup_file
     module.exit_json(**result)
 
 

@@ -17,6 +17,7 @@ __metaclass__ = type
 import datetime
 import email.utils
 import random
+import socket
 import ssl
 import time
 
@@ -30,6 +31,13 @@ except ImportError as exc:  # pragma: no cover - reported by the module through 
     HTTPX_IMPORT_ERROR = exc
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.contract import resolve
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import (
+    CollectionError,
+    ConnectionOptionsError,
+    Scrubber,
+    basic_auth_forms,
+    secret_forms,
+)
 
 try:
     from urllib.parse import quote, urlsplit
@@ -41,10 +49,13 @@ RETRY_STATUSES = frozenset((429, 502, 503, 504))
 # Statuses that prove the server did not act on the request, so even a POST can be sent again.
 NOT_PROCESSED_STATUSES = frozenset((429, 503))
 USER_AGENT = "dcops.atlassian_cloud"
+# Every pagination loop stops here: a server that never says "last page" must not keep a run going for ever.
+MAX_PAGES = 10000
 
 
-class ApiError(Exception):
-    """An API call that did not succeed. The text names method, path and status, never credentials."""
+class ApiError(CollectionError):
+    """An API call that did not succeed. The text names method, path and status, never credentials
+    (the client scrubs its own credentials and credential-shaped fragments from the server's answer)."""
 
     def __init__(self, method, path, status=None, detail=None, body=None, attempts=1):
         self.method = method
@@ -62,7 +73,7 @@ class ApiError(Exception):
                 text += ": %s" % detail
         if attempts > 1:
             text += " (after %d attempts)" % attempts
-        super(ApiError, self).__init__(text)
+        super(ApiError, self).__init__(text, status=status, api_path=path, api_method=method)
 
 
 def error_detail(response):
@@ -173,8 +184,13 @@ class ApiClient:
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
         self._on_retry = on_retry
+        self.scrub = Scrubber()
         if validate_certs and ca_path:
-            verify = ssl.create_default_context(cafile=ca_path)
+            try:
+                verify = ssl.create_default_context(cafile=ca_path)
+            except (OSError, ssl.SSLError, ValueError) as exc:
+                raise ConnectionOptionsError("ca_path %s is not a readable file of PEM certificates: %s"
+                                             % (ca_path, getattr(exc, "strerror", None) or exc))
         else:
             verify = bool(validate_certs)
         client_headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
@@ -182,8 +198,10 @@ class ApiClient:
         client_auth = None
         if auth and auth[0] == "basic":
             client_auth = httpx.BasicAuth(auth[1], auth[2] or "")
+            self.scrub.add(*basic_auth_forms(auth[1], auth[2]))
         elif auth and auth[0] == "bearer":
             client_headers["Authorization"] = "Bearer %s" % auth[1]
+            self.scrub.add(*secret_forms(auth[1]))
         self._http = httpx.Client(
             verify=verify,
             auth=client_auth,
@@ -210,6 +228,9 @@ class ApiClient:
             return endpoint, endpoint.path.format(**params)
         except KeyError as exc:
             raise ApiError(endpoint.method, endpoint.path, detail="missing path parameter %s" % exc)
+        except (IndexError, ValueError) as exc:
+            raise ConnectionOptionsError("the path %s of %s is not a valid template (%s); check api_overrides"
+                                         % (endpoint.path, operation, exc))
 
     def call(self, operation, path_params=None, params=None, json=None, content=None, headers=None,
              expect=None, allow=()):
@@ -239,15 +260,23 @@ class ApiClient:
                 response = self._http.request(method, url, params=params, json=json, content=content,
                                               headers=headers)
             except httpx.TransportError as exc:
+                reason = self.scrub(_transport_reason(exc))
+                permanent = permanent_failure(exc)
+                if permanent:
+                    raise ApiError(method, shown_path, detail="%s (%s; not retried)" % (reason, permanent),
+                                   attempts=attempt)
                 # A connect failure means nothing reached the server; anything later may have been processed.
                 resendable = retry_safe or isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
-                reason = _transport_reason(exc)
                 delay = self.retry.backoff(attempt)
                 if resendable and self._may_retry(attempt, started, delay):
                     self._notify(method, shown_path, reason, delay, attempt)
                     self._sleep(delay)
                     continue
                 raise ApiError(method, shown_path, detail=reason, attempts=attempt)
+            except (httpx.InvalidURL, httpx.CookieConflict, UnicodeError, ValueError) as exc:
+                # The request cannot even be built (a URL or header the options made): no retry can help.
+                raise ApiError(method, shown_path, detail="the request cannot be sent: %s"
+                               % self.scrub(_transport_reason(exc)), attempts=attempt)
 
             status = response.status_code
             if status in RETRY_STATUSES and (retry_safe or status in NOT_PROCESSED_STATUSES):
@@ -257,7 +286,7 @@ class ApiClient:
                     self._notify(method, shown_path, "HTTP %d" % status, delay, attempt)
                     self._sleep(delay)
                     continue
-                detail = error_detail(response)
+                detail = self.scrub(error_detail(response))
                 if requested is not None and not self._within_budget(started, delay):
                     detail = "%s; the server asked to wait %.0f s, beyond the retry budget of %.0f s" % (
                         detail or "rate limited", requested, self.retry.max_total)
@@ -267,9 +296,18 @@ class ApiClient:
                 return response
             ok = (status in expect) if expect else 200 <= status < 300
             if not ok:
-                raise ApiError(method, shown_path, status, error_detail(response), _body(response),
+                raise ApiError(method, shown_path, status, self.scrub(error_detail(response)), _body(response),
                                attempts=attempt)
             return response
+
+    def json_of(self, response):
+        """The JSON body of a successful answer, or an ApiError naming what came instead."""
+        try:
+            return response.json()
+        except ValueError:
+            kind = response.headers.get("Content-Type", "no content type")
+            raise ApiError(response.request.method, urlsplit(str(response.request.url)).path, response.status_code,
+                           "expected a JSON body, got %s (%d bytes)" % (kind.split(";")[0], len(response.content)))
 
     def _within_budget(self, started, delay):
         return time.monotonic() - started + delay <= self.retry.max_total
@@ -283,49 +321,71 @@ class ApiClient:
 
     # -- pagination -------------------------------------------------------------------------------------
     def paginate_cursor(self, operation, path_params=None, params=None, json=None, items_key="data"):
-        """Follow ``links.next`` (Cloud admin APIs). GET pages pass the cursor as a query parameter;
-        POST search pages put it in the body."""
+        """Follow ``links.next`` (Cloud admin APIs) and yield the items of every page."""
+        for page in self.cursor_pages(operation, path_params, params, json):
+            yield from page.get(items_key) or []
+
+    def cursor_pages(self, operation, path_params=None, params=None, json=None):
+        """Every page of a ``links.next`` listing. GET pages pass the cursor as a query parameter; POST search
+        pages put it in the body. At most MAX_PAGES pages; a cursor seen before is refused (a server that
+        sends the same cursor again would otherwise keep the run going for ever)."""
         endpoint, path = self.path_for(operation, path_params)
         query = dict(params or {})
         body = dict(json) if json is not None else None
-        while True:
+        seen = set()
+        for _page_number in range(MAX_PAGES):
             response = self.request(endpoint.method, path, params=query or None, json=body,
                                     retry_safe=endpoint.retry_safe)
-            page = response.json()
-            yield from page.get(items_key) or []
+            page = self._page(response, endpoint, path)
+            yield page
             cursor = _next_cursor(page)
             if not cursor:
                 return
+            if cursor in seen:
+                raise ApiError(endpoint.method, path, detail="the server returned the cursor of a page already read; "
+                               "stopped instead of reading the same pages again")
+            seen.add(cursor)
             if body is not None:
                 body["cursor"] = cursor
             else:
                 query["cursor"] = cursor
+        raise _too_many_pages(endpoint, path)
+
+    def _page(self, response, endpoint, path, kinds=(dict,)):
+        page = self.json_of(response)
+        if not isinstance(page, kinds):
+            raise ApiError(endpoint.method, path, response.status_code, "expected a JSON page, got %s"
+                           % type(page).__name__)
+        return page
 
     def paginate_scim(self, operation, path_params=None, params=None, count=100):
         """SCIM list pages: 1-based ``startIndex`` and ``count`` until ``totalResults`` is reached."""
+        _check_page_size(count)
         endpoint, path = self.path_for(operation, path_params)
         start = 1
-        while True:
+        for _page_number in range(MAX_PAGES):
             query = dict(params or {})
             query.update({"startIndex": start, "count": count})
-            page = self.request(endpoint.method, path, params=query).json()
+            page = self._page(self.request(endpoint.method, path, params=query), endpoint, path)
             resources = page.get("Resources") or []
             yield from resources
             start += len(resources)
-            if not resources or start > int(page.get("totalResults", 0)):
+            if not resources or start > _int(page.get("totalResults"), 0):
                 return
+        raise _too_many_pages(endpoint, path)
 
     def paginate_offset(self, operation, path_params=None, params=None, style="jira", page_size=50,
                         items_key=None):
         """DC offset pages: Jira ``startAt``/``maxResults`` (a list, or an object with ``values``/``isLast``)
         and Confluence ``start``/``limit`` with ``results`` and ``_links.next``."""
+        _check_page_size(page_size)
         endpoint, path = self.path_for(operation, path_params)
         start_key, size_key = ("startAt", "maxResults") if style == "jira" else ("start", "limit")
         start = 0
-        while True:
+        for _page_number in range(MAX_PAGES):
             query = dict(params or {})
             query.update({start_key: start, size_key: page_size})
-            page = self.request(endpoint.method, path, params=query).json()
+            page = self._page(self.request(endpoint.method, path, params=query), endpoint, path, (dict, list))
             if isinstance(page, list):
                 items, last = page, len(page) < page_size
             else:
@@ -339,11 +399,51 @@ class ApiClient:
             if last or not items:
                 return
             start += len(items)
+        raise _too_many_pages(endpoint, path)
+
+
+def _check_page_size(size):
+    if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+        raise ConnectionOptionsError("a page size must be a whole number of at least 1, got %r" % (size,))
+
+
+def _too_many_pages(endpoint, path):
+    return ApiError(endpoint.method, path, detail="more than %d pages; stopped, the server never signalled the "
+                    "last page" % MAX_PAGES)
+
+
+def _int(value, default):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def permanent_failure(exc):
+    """Why a transport error cannot succeed on a retry (certificate, name resolution, malformed request),
+    or None when it may (a refused or reset connection, a timeout)."""
+    if isinstance(exc, (httpx.LocalProtocolError, httpx.UnsupportedProtocol)):
+        return "the request is malformed"
+    seen = set()
+    cause = exc
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return "TLS certificate verification failed"
+        if isinstance(cause, socket.gaierror) and cause.errno != socket.EAI_AGAIN:
+            return "the host name does not resolve"
+        cause = cause.__cause__ or cause.__context__
+    text = str(exc)
+    if "CERTIFICATE_VERIFY_FAILED" in text:
+        return "TLS certificate verification failed"
+    if "Name or service not known" in text or "nodename nor servname" in text:
+        return "the host name does not resolve"
+    return None
 
 
 def _next_cursor(page):
     links = page.get("links") or {}
-    nxt = links.get("next")
+    nxt = links.get("next") if isinstance(links, dict) else None
     if not nxt:
         return None
     if "cursor=" in nxt:

@@ -13,16 +13,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from urllib.parse import parse_qs, urlsplit
-
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._auth_policy import settings as policy_settings
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
 
 API_TYPES = {"billable": "billable", "non_billable": "non-billable"}
 MODULE_TYPES = dict((v, k) for k, v in API_TYPES.items())
 LOCKOUT_SAMPLE = 20
 
 
-class PolicyError(Exception):
+class PolicyError(CollectionError):
     """A declared policy the product cannot reach (message names what was found and what is expected)."""
 
 
@@ -56,26 +55,12 @@ def read_org(client, org_id):
     """All policies (cursor pages) and the Guard flag the policy list carries in ``meta.guardStandard``."""
     policies = []
     guard = None
-    params = {}
-    while True:
-        page = client.call("cloud.auth_policy.list", path_params={"org_id": org_id}, params=params or None).json()
+    for page in client.cursor_pages("cloud.auth_policy.list", path_params={"org_id": org_id}):
         policies.extend(page.get("data") or [])
         meta = page.get("meta") or {}
-        if guard is None and "guardStandard" in meta:
+        if guard is None and isinstance(meta, dict) and "guardStandard" in meta:
             guard = bool(meta["guardStandard"])
-        cursor = _cursor(page)
-        if not cursor:
-            return Org(policies, guard)
-        params = {"cursor": cursor}
-
-
-def _cursor(page):
-    """The cursor of the ``links.next`` URL, or None on the last page."""
-    nxt = (page.get("links") or {}).get("next")
-    if not nxt:
-        return None
-    values = parse_qs(urlsplit(nxt).query).get("cursor")
-    return values[0] if values else None
+    return Org(policies, guard)
 
 
 def describe(policy):
@@ -92,15 +77,8 @@ def describe(policy):
 
 def iter_members(client, org_id, policy_id, page_size=1000):
     """Members of a policy from the UI-internal member listing (the export columns)."""
-    params = {"limit": page_size}
-    while True:
-        page = client.call("cloud.auth_policy.members", path_params={"org_id": org_id, "policy_id": policy_id},
-                           params=params).json()
-        yield from page.get("data") or []
-        cursor = _cursor(page)
-        if not cursor:
-            return
-        params = {"limit": page_size, "cursor": cursor}
+    return client.paginate_cursor("cloud.auth_policy.members", path_params={"org_id": org_id, "policy_id": policy_id},
+                                  params={"limit": page_size})
 
 
 def lockout_risk(client, org_id, policy_id):

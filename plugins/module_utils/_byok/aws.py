@@ -8,12 +8,16 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
 import traceback
+
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
 
 try:
     import boto3
     from botocore.config import Config
     from botocore.exceptions import BotoCoreError, ClientError
+    from botocore.parsers import ResponseParserError
     HAS_BOTO3 = True
     BOTO3_IMPORT_ERROR = None
 except ImportError:
@@ -25,6 +29,9 @@ except ImportError:
 
     class ClientError(Exception):
         """Stands in for botocore's ClientError so `except` clauses stay valid; the module fails first."""
+
+    class ResponseParserError(Exception):
+        """Stands in for botocore's ResponseParserError so `except` clauses stay valid; the module fails first."""
 
 
 # Documented in plugins/doc_fragments/aws_connection.py.
@@ -38,7 +45,7 @@ AWS_CONNECTION_ARGUMENT_SPEC = dict(
 )
 
 
-class AwsConnectionError(Exception):
+class AwsConnectionError(CollectionError):
     """The AWS session or a client could not be set up (profile, region or credentials)."""
 
 
@@ -128,7 +135,16 @@ def error_code(exc):
     return (exc.response or {}).get("Error", {}).get("Code", "")
 
 
+# Every error boto3 can raise from a call: botocore's own, and the parser's, which is no BotoCoreError and whose
+# text carries the raw answer (an endpoint that echoes the request puts the signed headers there).
+AWS_ERRORS = (ClientError, BotoCoreError, ResponseParserError)
+
+
 def error_message(exc):
-    """The AWS error message of a ClientError, or the exception text."""
+    """The AWS error message of a ClientError, or the exception text (never the raw answer of the endpoint)."""
+    if isinstance(exc, ResponseParserError):
+        first_line = re.split(r"\s*:?\s*b['\"]", str(exc).split("\n")[0])[0][:160]
+        return ("the endpoint answered something that is not an AWS API response (%s); check endpoint_url and any "
+                "proxy in between" % first_line)
     response = getattr(exc, "response", None) or {}
     return response.get("Error", {}).get("Message") or str(exc)

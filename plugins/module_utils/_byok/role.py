@@ -44,6 +44,7 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._byok.templa
     DEFAULT_TEMPLATE_URL,
     KEY_MANAGEMENT_ACCOUNT_PARAMETER,
     ROLE_NAME,
+    TemplateUrlError,
     desired_parameters,
     normalize,
     parameter_list,
@@ -103,6 +104,12 @@ class ByokRoleSettings:
             found.append("wait_timeout must be between %d and %d seconds, got %d" % (low, high, self.wait_timeout))
         if not (self.key_management_account.isdigit() and len(self.key_management_account) == 12):
             found.append("key_management_account must be a 12-digit AWS account id, got %r" % self.key_management_account)
+        if not self.stack_name or not self.stack_name.strip():
+            found.append("stack_name is empty; expected the CloudFormation stack's name")
+        try:
+            parse_s3_url(self.template_url)
+        except TemplateUrlError as exc:
+            found.append(str(exc))
         return found
 
     def warnings(self):

@@ -15,6 +15,7 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._byok.aws im
     error_code,
     error_message,
 )
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
 
 SETTLED_OK = frozenset(["CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE"])
 # The last update was rolled back: the stack is usable and holds what it held before that update.
@@ -26,7 +27,7 @@ _EVENT_PAGES = 5
 _MAX_POLL_DELAY = 10.0
 
 
-class StackError(Exception):
+class StackError(CollectionError):
     """A stack state or API answer the module cannot go on from; `details` go into the failed result."""
 
     def __init__(self, msg, **details):

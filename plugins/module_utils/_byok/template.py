@@ -12,6 +12,7 @@ import json
 import re
 
 from ansible.module_utils.six.moves.urllib.parse import unquote, urlparse
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
 
 # Atlassian's published values (support.atlassian.com, "Set up an AWS account and create IAM roles").
 DEFAULT_STACK_NAME = "atlassian-key-management-role"
@@ -26,7 +27,7 @@ _VIRTUAL_HOSTED = re.compile(r"^(?P<bucket>.+?)\.s3(?:[.-](?:dualstack\.)?[a-z0-
 _PATH_STYLE = re.compile(r"^s3(?:[.-](?:dualstack\.)?[a-z0-9-]+)?\.amazonaws\.com(?:\.cn)?$")
 
 
-class TemplateUrlError(ValueError):
+class TemplateUrlError(CollectionError, ValueError):
     """The template URL is not an S3 object URL that CloudFormation accepts."""
 
 

@@ -18,9 +18,10 @@ __metaclass__ = type
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector import credentials as creds
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.status import DISCONNECTED, label
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
 
 
-class ConnectorError(Exception):
+class ConnectorError(CollectionError):
     """A request the product would refuse, or a connector that cannot be found; the text says what to do."""
 
 
@@ -107,18 +108,21 @@ def describe_apps(apps):
 
 
 def ensure(org, state, base_url=None, name=None, connector_id=None, remove_app_connectors=False,
-           check_mode=False, can_receive_credentials=True):
+           check_mode=False, can_receive_credentials=True, before_issuing=None):
     """Bring the connector to `state`; returns ``(result, credentials)``.
 
     `result` holds changed, connector (after), before, actions and removed_app_connectors. `credentials` is
     the new ``{"client_id", "client_secret"}`` when this run issued some (create, rotate, enable), else None.
     In check mode nothing is written and no credentials are issued. Unless `can_receive_credentials`, an
-    action that would issue credentials is refused before anything changes (they are shown only once).
+    action that would issue credentials is refused before anything changes (they are shown only once);
+    `before_issuing()` runs just before such an action and raises when the credentials could not be delivered.
     """
     def issuing(what):
         if not can_receive_credentials:
             raise ConnectorError("Refusing to %s: the new client credentials would be lost. Set credentials_dest, "
                                  "or return_credentials=true on a no_log task." % what)
+        if before_issuing is not None and not check_mode:
+            before_issuing()
 
     connector = org.find(connector_id=connector_id, base_url=base_url)
     before = dict(connector) if connector else None
@@ -161,15 +165,7 @@ def ensure(org, state, base_url=None, name=None, connector_id=None, remove_app_c
                     "The organization connector for %s cannot be disabled while app connectors remain: %s. "
                     "Remove them first (Atlassian Administration > Data management > Data sources > Connected "
                     "sources), or set remove_app_connectors=true." % (connector["base_url"], describe_apps(apps)))
-            for app in apps:
-                result["actions"].append("remove app connector %s (%s)" % (app["name"] or app["type"], app["id"]))
-                if not check_mode:
-                    org.delete_app(connector["id"], app["id"])
-                result["removed_app_connectors"].append(app)
-            result["actions"].append("disable the connector")
-            result["changed"] = True
-            if not check_mode:
-                org.disable(connector["id"])
+            _disable(org, connector, apps, result, check_mode)
     else:
         raise ValueError(state)
 
@@ -177,3 +173,27 @@ def ensure(org, state, base_url=None, name=None, connector_id=None, remove_app_c
         connector = org.get(connector["id"]) or connector
     result["connector"] = connector
     return result, credentials
+
+
+def _disable(org, connector, apps, result, check_mode):
+    """Remove the app connectors, then disable; a failure on the way says what was already removed."""
+    removed = result["removed_app_connectors"]
+    try:
+        for app in apps:
+            result["actions"].append("remove app connector %s (%s)" % (app["name"] or app["type"], app["id"]))
+            if not check_mode:
+                org.delete_app(connector["id"], app["id"])
+            removed.append(app)
+        result["actions"].append("disable the connector")
+        result["changed"] = True
+        if not check_mode:
+            org.disable(connector["id"])
+    except CollectionError as exc:
+        if not removed:
+            raise
+        raise ConnectorError(
+            "Disabling the organization connector for %s failed after removing %d app connector(s): %s. %s. "
+            "Run again to finish; the removed app connectors must be added again by hand if they are wanted."
+            % (connector["base_url"], len(removed), describe_apps(removed), exc),
+            changed=True, removed_app_connectors=list(removed), actions=list(result["actions"]),
+            id=connector["id"])

@@ -14,8 +14,11 @@ import json
 import os
 import tempfile
 
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.files import unwritable_reason
 
-class CredentialsError(Exception):
+
+class CredentialsError(CollectionError):
     """A credentials file that cannot be read or written; the text never carries the secret."""
 
 
@@ -39,34 +42,79 @@ def from_api(body):
         raise CredentialsError("the organization connector response carries no client credentials")
 
 
-def write_file(path, credentials, connector):
-    """Write credentials (and which connector they belong to) as JSON, readable by the owner only.
+class CredentialsFile:
+    """The file new credentials are handed over in, readable by the owner only.
 
-    The file is created 0600 before anything is written to it and replaced atomically, so the secret is never
-    in a file other users can read, not even for a moment. Returns the absolute path.
+    :meth:`check` proves the path can be written without writing; :meth:`prepare` creates the 0600 temporary
+    file next to it *before* the credentials are issued, so that a path that cannot be written costs nothing;
+    :meth:`write` fills it and replaces the destination atomically. The secret is never in a file other users
+    can read, not even for a moment.
     """
-    path = os.path.abspath(os.path.expanduser(path))
-    directory = os.path.dirname(path)
-    try:
-        if not os.path.isdir(directory):
-            os.makedirs(directory, 0o700)
-        handle, tmp = tempfile.mkstemp(prefix=".credentials-", dir=directory)
-    except OSError as exc:
-        raise CredentialsError("cannot create %s: %s" % (path, exc.strerror))
-    try:
-        os.fchmod(handle, 0o600)
+
+    def __init__(self, path):
+        self.path = os.path.abspath(os.path.expanduser(path))
+        self._handle = None
+        self._tmp = None
+
+    def check(self):
+        """Raise CredentialsError when the destination cannot be written; writes nothing."""
+        reason = unwritable_reason(self.path)
+        if reason:
+            raise CredentialsError("credentials_dest %s: %s; no credentials were issued" % (self.path, reason))
+
+    def prepare(self):
+        self.check()
+        directory = os.path.dirname(self.path)
+        try:
+            if not os.path.isdir(directory):
+                os.makedirs(directory, 0o700)
+            self._handle, self._tmp = tempfile.mkstemp(prefix=".credentials-", dir=directory)
+            os.fchmod(self._handle, 0o600)
+        except OSError as exc:
+            self.discard()
+            raise CredentialsError("cannot create %s: %s; no credentials were issued" % (self.path, exc.strerror))
+
+    def write(self, credentials, connector):
+        """Write credentials (and which connector they belong to) as JSON; returns the absolute path."""
+        if self._handle is None:
+            self.prepare()
         document = {"client_id": credentials["client_id"], "client_secret": credentials["client_secret"],
                     "connector_id": connector.get("id"), "base_url": connector.get("base_url"),
                     "name": connector.get("name")}
-        with os.fdopen(handle, "w") as stream:
-            json.dump(document, stream, indent=2, sort_keys=True)
-            stream.write("\n")
-        os.replace(tmp, path)
-    except OSError as exc:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise CredentialsError("cannot write %s: %s" % (path, exc.strerror))
-    return path
+        handle, self._handle = self._handle, None
+        try:
+            with os.fdopen(handle, "w") as stream:
+                json.dump(document, stream, indent=2, sort_keys=True)
+                stream.write("\n")
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.replace(self._tmp, self.path)
+            self._tmp = None
+        except OSError as exc:
+            self.discard()
+            raise CredentialsError("new client credentials were issued but cannot be written to %s: %s. They are "
+                                   "lost: free the space or fix the path, then run again with state=rotated to "
+                                   "issue new ones." % (self.path, exc.strerror), changed=True, credentials_issued=True)
+        return self.path
+
+    def discard(self):
+        if self._handle is not None:
+            os.close(self._handle)
+            self._handle = None
+        if self._tmp and os.path.exists(self._tmp):
+            os.unlink(self._tmp)
+        self._tmp = None
+
+
+def held_for(path, connector_id):
+    """Whether the credentials file at `path` holds credentials of `connector_id` (nothing else is read)."""
+    try:
+        with open(os.path.expanduser(path)) as stream:
+            document = json.load(stream)
+    except (OSError, IOError, ValueError):
+        return False
+    return (isinstance(document, dict) and document.get("connector_id") == connector_id
+            and bool(document.get("client_id")) and bool(document.get("client_secret")))
 
 
 def read_file(path):

@@ -18,6 +18,8 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
+
 # --- wire format (UI-internal, see the module docstring) -------------------------------------------------
 # Rule types as the module names them -> as the product stores them. Only WILDCARD_EXPRESSION is confirmed.
 WIRE_TYPES = {
@@ -68,7 +70,7 @@ def status_from_wire(data):
 
 
 # --- rules -----------------------------------------------------------------------------------------------
-class AllowlistError(Exception):
+class AllowlistError(CollectionError):
     """A rule or a request that cannot be applied; the text says what was found and what is expected."""
 
 

@@ -38,14 +38,15 @@ def choose_backend(runner, which):
     raise FirewallError("backend=auto found no firewall tool: install nftables or iptables (or firewalld / ufw)")
 
 
-def make_backend(kind, runner, ruleset_ident, marker, params, firewalld_running=None):
+def make_backend(kind, runner, ruleset_ident, marker, params, firewalld_running=None, which=None):
+    """`which(command)` says whether a command exists (for the other-backend checks; None skips them)."""
     if kind == "nftables":
         return NftablesBackend(runner, ruleset_ident, table=params.get("nftables_table"),
                                persist=params.get("persist", True), persist_path=params.get("persist_path"),
-                               removing=params.get("state") == "absent")
+                               removing=params.get("state") == "absent", marker=marker, which=which)
     if kind == "iptables":
         return IptablesBackend(runner, ruleset_ident, persist=params.get("persist", True),
-                               persist_path=params.get("persist_path"))
+                               persist_path=params.get("persist_path"), which=which)
     if kind == "firewalld":
         return firewalld.FirewalldBackend(runner, ruleset_ident, online=firewalld_running,
                                           priority=params.get("firewalld_priority", firewalld.DEFAULT_PRIORITY))
@@ -55,10 +56,23 @@ def make_backend(kind, runner, ruleset_ident, marker, params, firewalld_running=
 
 
 def plan(backend, ruleset, ip_version):
-    """What the live objects and owned files are, and what they will be. `ruleset` None means absent."""
+    """What the live objects and owned files are, and what they will be. `ruleset` None means absent.
+
+    Objects named like ours that the module did not create are refused (ufw, nftables) before anything, and so
+    is a blocking policy of the other netfilter front end that would keep the path closed.
+    """
+    if backend.name == "nftables":
+        backend.check_ownership()
     before = backend.read()
     after = backend.render(ruleset, ip_version)
-    return Plan(backend, before, after, backend.file_changes(ruleset, ip_version))
+    if backend.name == "ufw" and ruleset is not None:
+        backend.check_ownership([line for line in after if line not in before])
+    if ruleset is not None and hasattr(backend, "check_other_backend"):
+        backend.check_other_backend()
+    the_plan = Plan(backend, before, after, backend.file_changes(ruleset, ip_version))
+    for change in the_plan.files:
+        change.check()
+    return the_plan
 
 
 def apply(backend, the_plan, ruleset, ip_version):

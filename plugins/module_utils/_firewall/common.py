@@ -19,13 +19,16 @@ import re
 import socket
 import tempfile
 
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.files import unwritable_reason
+
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,14}$")
 # RFC 1123 host names: labels of letters, digits and inner hyphens.
 HOSTNAME_PATTERN = re.compile(r"^(?=.{1,253}\.?$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\.?)+$")
 MARKER_PREFIX = "dcops.egress_rule:"
 
 
-class FirewallError(Exception):
+class FirewallError(CollectionError):
     """A user-facing failure: the message says what was found and what was expected."""
 
 
@@ -99,6 +102,10 @@ def resolve_destinations(destinations, ip_version="both", resolver=None):
     resolved = {}
     for destination in destinations:
         destination = destination.strip()
+        if "%" in destination:
+            raise FirewallError("destination %r has an IPv6 zone id (%%...): a firewall rule matches addresses, not "
+                                "interfaces, and dropping the zone would allow the address on every interface; give "
+                                "a global address" % destination)
         try:
             network = ipaddress.ip_network(destination, strict=True)
         except ValueError as exc:
@@ -118,7 +125,12 @@ def resolve_destinations(destinations, ip_version="both", resolver=None):
                 "cannot resolve %s: %s; the rule set is left unchanged rather than reconciled to nothing"
                 % (destination, exc)
             )
-        addresses = {ipaddress.ip_address(address.split("%", 1)[0]) for address in addresses}
+        scoped = sorted(address for address in addresses if "%" in address)
+        if scoped:
+            raise FirewallError("%s resolved to the zoned address(es) %s: a firewall rule cannot carry the zone id, "
+                                "and dropping it would allow the address on every interface; use a global address"
+                                % (destination, ", ".join(scoped)))
+        addresses = {ipaddress.ip_address(address) for address in addresses}
         wanted = sorted((addr for addr in addresses if addr.version in versions), key=lambda a: (a.version, a))
         if not wanted:
             raise FirewallError(
@@ -128,6 +140,10 @@ def resolve_destinations(destinations, ip_version="both", resolver=None):
             )
         resolved[destination] = [str(addr) for addr in wanted]
         networks.extend(ipaddress.ip_network(addr) for addr in wanted)
+    if destinations and not networks:
+        raise FirewallError("none of the destinations %s is %s (ip_version=%s): the rule set would be empty; give "
+                            "destinations of that family or change ip_version"
+                            % (", ".join(destinations), " or ".join("IPv%d" % v for v in versions), ip_version))
     return sorted_networks(networks), resolved
 
 
@@ -163,8 +179,21 @@ class FileChange(object):
     def changed(self):
         return self.before != self.after
 
+    def check(self):
+        """Raise FirewallError when the file cannot be written; writes nothing. Run before any rule is applied,
+        so that an unwritable persist_path never leaves live rules without their boot-time copy."""
+        reason = unwritable_reason(self.path)
+        if reason:
+            raise FirewallError("persist_path %s: %s; nothing was applied" % (self.path, reason))
+
     def write(self):
         """Write atomically: a half-written rules file would break the next boot."""
+        try:
+            self._write()
+        except (IOError, OSError) as exc:
+            raise FirewallError("cannot write %s: %s" % (self.path, getattr(exc, "strerror", None) or exc))
+
+    def _write(self):
         directory = os.path.dirname(self.path) or "."
         if not os.path.isdir(directory):
             os.makedirs(directory, mode=0o755)
@@ -178,10 +207,9 @@ class FileChange(object):
                 stream.write(self.after)
             os.chmod(tmp, 0o644 if not os.path.exists(self.path) else os.stat(self.path).st_mode & 0o7777)
             os.rename(tmp, self.path)
-        except Exception:
+        finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
-            raise
 
 
 def read_text(path):

@@ -14,10 +14,12 @@ __metaclass__ = type
 
 import ipaddress
 
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
+
 DEFAULT_URL = "https://ip-ranges.atlassian.com/"
 
 
-class IpRangesError(Exception):
+class IpRangesError(CollectionError):
     """The document is not the expected shape."""
 
 

@@ -13,11 +13,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 import os
 import shlex
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._firewall.common import (
     FileChange,
+    FirewallError,
     read_text,
 )
 
@@ -52,16 +54,39 @@ def is_jump_to(line, chain):
 class IptablesBackend(object):
     name = "iptables"
 
-    def __init__(self, runner, ident, persist=True, persist_path=None):
+    def __init__(self, runner, ident, persist=True, persist_path=None, which=None):
         self.runner = runner
         self.ident = ident
         self.chain = chain_name(ident)
         self.persist = persist
         self.persist_dir = persist_path or DEFAULT_PERSIST_DIR
+        self.which = which
         self.warnings = []
 
     def describe(self):
         return "iptables/ip6tables chain %s" % self.chain
+
+    def check_other_backend(self):
+        """Native nftables tables are evaluated next to iptables' own: one whose output chain drops keeps blocking
+        what iptables accepts (iptables-nft's tables ip/ip6 filter are iptables' own and are left to it)."""
+        if not (self.which and self.which("nft")):
+            return
+        rc, out, _err = self.runner.run(["nft", "-j", "list", "chains"], ok_rcs=None)
+        if rc != 0:
+            return
+        try:
+            items = json.loads(out or "{}").get("nftables", [])
+        except ValueError:
+            return
+        blocking = sorted("%s %s (chain %s)" % (c["family"], c["table"], c["name"]) for c in
+                          (i["chain"] for i in items if "chain" in i)
+                          if c.get("hook") == "output" and c.get("policy") == "drop"
+                          and (c.get("family"), c.get("table")) not in (("ip", "filter"), ("ip6", "filter")))
+        if blocking:
+            raise FirewallError(
+                "nftables table %s drops output traffic: rules added through iptables cannot open a path it blocks. "
+                "Use backend=nftables (it adds the rule set to that table), or accept the traffic there."
+                % ", ".join(blocking))
 
     # -- reading -----------------------------------------------------------------------------------------
     def _listing(self, version, chain):

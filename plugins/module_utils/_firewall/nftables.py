@@ -103,8 +103,11 @@ class Ruleset(object):
 class NftablesBackend(object):
     name = "nftables"
 
-    def __init__(self, runner, ident, table=None, persist=True, persist_path=None, removing=False):
+    def __init__(self, runner, ident, table=None, persist=True, persist_path=None, removing=False, marker=None,
+                 which=None):
         self.runner = runner
+        self.marker = marker
+        self.which = which
         self.removing = removing
         self.ident = ident
         self.requested_table = _parse_table(table) if table else None
@@ -187,6 +190,36 @@ class NftablesBackend(object):
                 if rule_text(rule["expr"]) == "jump %s" % chain:
                     found.append(rule)
         return found
+
+    def check_ownership(self):
+        """Refuse a chain or set named like the rule set's that this module did not create.
+
+        Ours are unambiguous: the module always creates them together with a jump from the output chain that
+        carries the rule set's marker comment, in one atomic script. Objects of that name without the marked
+        jump were made by hand (or by something else) and are never flushed, adopted or deleted.
+        """
+        if self.owns_table() or self.marker is None:
+            return
+        ruleset, table, chain = self.ruleset(), self.table(), chain_name(self.ident)
+        named = ["chain %s" % chain] if ruleset.has_chain(table, chain) else []
+        named += ["set %s" % name for (family, tname, name) in sorted(ruleset.sets)
+                  if (family, tname) == table and name.startswith(chain + "_v")]
+        if named and not any(rule.get("comment") == self.marker for rule in self._jump_rules()):
+            raise FirewallError(
+                "nftables table %s already has %s, not created by egress_rule (no jump commented %r): refusing to "
+                "take it over. Rename this rule set (name) or remove those objects by hand."
+                % (" ".join(table), " and ".join(named), self.marker))
+
+    def check_other_backend(self):
+        """iptables-legacy rules are evaluated next to nftables: an OUTPUT policy DROP there keeps blocking."""
+        for command in ("iptables-legacy", "ip6tables-legacy"):
+            if not (self.which and self.which(command)):
+                continue
+            rc, out, _err = self.runner.run([command, "-w", "-S", "OUTPUT"], ok_rcs=None)
+            if rc == 0 and "-P OUTPUT DROP" in out.splitlines():
+                raise FirewallError(
+                    "%s has OUTPUT policy DROP: traffic nftables accepts is still dropped there. Use backend=iptables "
+                    "on this node, or open the path in the legacy tables first." % command)
 
     # -- desired state ------------------------------------------------------------------------------------
     def versions(self, ruleset, ip_version):

@@ -16,7 +16,7 @@ __metaclass__ = type
 
 import shlex
 
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._firewall.common import compact
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._firewall.common import FirewallError, compact
 
 
 def is_active(runner):
@@ -41,16 +41,31 @@ class UfwBackend(object):
     def describe(self):
         return "ufw rules commented %s" % self.marker
 
-    def read(self):
+    def _added(self):
+        """Every added rule as (words without the comment, its comment or None), from `ufw show added`."""
         _rc, out, _err = self.runner.run(["ufw", "show", "added"])
-        lines = []
         for line in out.splitlines():
-            if not line.startswith("ufw "):
-                continue
-            words = shlex.split(line)[1:]
-            if len(words) >= 2 and words[-2] == "comment" and words[-1] == self.marker:
-                lines.append(" ".join(shlex.quote(w) for w in words))
-        return sorted(lines)
+            if line.startswith("ufw "):
+                words = shlex.split(line)[1:]
+                if len(words) >= 2 and words[-2] == "comment":
+                    yield words[:-2], words[-1]
+                else:
+                    yield words, None
+
+    def read(self):
+        return sorted(" ".join(shlex.quote(w) for w in words + ["comment", comment])
+                      for words, comment in self._added() if comment == self.marker)
+
+    def check_ownership(self, desired):
+        """Refuse when a rule identical to one of ours but without our comment exists: `ufw allow` would put our
+        comment on it (adopting it) and state=absent would then delete a rule someone else made."""
+        foreign = [words for words, comment in self._added() if comment != self.marker]
+        clashes = [" ".join(shlex.split(line)[:-2]) for line in desired if shlex.split(line)[:-2] in foreign]
+        if clashes:
+            raise FirewallError(
+                "ufw already has rule(s) not made by egress_rule for %s: refusing to adopt them (ufw would move our "
+                "comment onto them and state=absent would delete them). Delete them by hand, or give them the "
+                "comment %r to hand them over." % ("; ".join(clashes), self.marker))
 
     def render(self, ruleset, ip_version):
         if ruleset is None:

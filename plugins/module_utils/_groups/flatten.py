@@ -24,6 +24,8 @@ import gc
 from collections import deque
 from functools import wraps
 
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
+
 ON_CYCLE_CHOICES = ("fail", "merge")
 
 
@@ -90,7 +92,7 @@ class NestedGroups:
         return cls(groups, users=users)
 
 
-class CycleError(ValueError):
+class CycleError(CollectionError, ValueError):
     """Raised with `on_cycle=fail` when nested groups form one or more cycles."""
 
     def __init__(self, cycles):

@@ -14,16 +14,20 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiError
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import (
+    CollectionError,
+    fail_from_exception,
+)
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module import (
     cloud_argument_spec,
     cloud_client,
-    fail_api,
     scim_argument_spec,
     scim_client,
 )
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups_sync.sync import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_MARKER,
+    DEFAULT_MAX_REMOVAL_SHARE,
     TARGET_KINDS,
     SyncFailed,
     sync_to_cloud,
@@ -49,6 +53,8 @@ def sync_argument_spec(optional=False):
         prune=dict(type="bool", default=False),
         managed_marker=dict(type="str", default=DEFAULT_MARKER),
         batch_size=dict(type="int", default=DEFAULT_BATCH_SIZE),
+        max_removal_share=dict(type="float", default=DEFAULT_MAX_REMOVAL_SHARE),
+        confirm_removals=dict(type="bool", default=False),
     )
     if optional:
         spec["directory_id"] = dict(spec["directory_id"], required=False)
@@ -81,15 +87,17 @@ def run_sync(module, flat, users, output=None, under=None):
         result = sync_to_cloud(client, flat, params["target"], prune=params["prune"],
                                managed_marker=params["managed_marker"], check_mode=module.check_mode,
                                users=users, directory_id=params["directory_id"], org_id=params["org_id"],
-                               batch_size=params["batch_size"], diff=module._diff)
+                               batch_size=params["batch_size"], diff=module._diff,
+                               max_removal_share=params["max_removal_share"],
+                               confirm_removals=params["confirm_removals"])
     except SyncFailed as exc:
         for warning in exc.result.pop("warnings"):
             module.warn(warning)
-        module.fail_json(msg=str(exc), **_merge(output, under, exc.result))
+        fail_from_exception(module, exc, **_merge(output, under, exc.result))
     except ApiError as exc:
-        fail_api(module, exc, msg="Cannot read the cloud groups", **output)
-    except ValueError as exc:
-        module.fail_json(msg=str(exc), **output)
+        fail_from_exception(module, exc, msg="Cannot read the cloud groups", **output)
+    except (CollectionError, ValueError) as exc:
+        fail_from_exception(module, exc, **output)
     finally:
         client.close()
     for warning in result.pop("warnings"):

@@ -27,13 +27,42 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups_sync
     OrgGroupsTarget,
     ScimTarget,
 )
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
 
 DEFAULT_MARKER = "Managed by dcops.atlassian_cloud group sync"
 TARGET_KINDS = ("scim", "groups_api")
 DEFAULT_BATCH_SIZE = 100
+# A sync that would remove more than this share of a group's current members stops unless confirmed: a source
+# that lost a nested group (a typo, an LDAP outage answering an empty group) must not empty the cloud group.
+DEFAULT_MAX_REMOVAL_SHARE = 0.5
 
 
-class SyncFailed(Exception):
+class RemovalsNotConfirmed(CollectionError):
+    """The plan removes more than the allowed share of some group's members; nothing was written."""
+
+
+def check_removals(target, plan, current, max_share, confirmed):
+    """Raise RemovalsNotConfirmed, listing the members, when the plan removes more than `max_share` of a
+    group's current members and the user has not confirmed."""
+    if confirmed:
+        return
+    over = {}
+    for name, members in sorted(plan.remove.items()):
+        total = len(current.get(name, ()))
+        if members and total and len(members) > max_share * total:
+            over[name] = (len(members), total, _emails(target, members))
+    if over:
+        listing = "; ".join("%s: %d of %d (%s%s)" % (name, count, total, ", ".join(emails[:20]),
+                                                     ", ..." if len(emails) > 20 else "")
+                            for name, (count, total, emails) in over.items())
+        raise RemovalsNotConfirmed(
+            "The sync would remove more than %d%% of the members of %d group(s): %s. Nothing was changed. Check the "
+            "source (a misspelt or unreachable nested group empties a group); set confirm_removals=true to remove "
+            "them, or raise max_removal_share." % (round(max_share * 100), len(over), listing),
+            changed=False, removals_over_limit=dict((name, emails) for name, (_c, _t, emails) in over.items()))
+
+
+class SyncFailed(CollectionError):
     """A write failed part-way. `result` holds what was done before it; a rerun continues from there."""
 
     def __init__(self, message, result, error=None):
@@ -69,17 +98,21 @@ def _membership_diff(target, plan, current):
 
 
 def sync_to_cloud(client, flat_groups, target_kind, prune=False, managed_marker=DEFAULT_MARKER, check_mode=False,
-                  users=None, directory_id=None, org_id=None, batch_size=DEFAULT_BATCH_SIZE, diff=False):
+                  users=None, directory_id=None, org_id=None, batch_size=DEFAULT_BATCH_SIZE, diff=False,
+                  max_removal_share=DEFAULT_MAX_REMOVAL_SHARE, confirm_removals=False):
     """Sync `flat_groups` ({group: [members]}) to the cloud and return the result dict.
 
     `users` maps members to emails ({name: email} or {name: {"email": ...}}, as group_flatten returns them);
     members that are emails need no entry. `client` is an ApiClient for the target's API (SCIM: directory API
     key; groups_api: organization API key). With `diff`, the result has ``diff`` with the members (emails) of every
     changed group before and after. Raises SyncFailed when a write fails part-way, ApiError when a read
-    fails, ValueError on bad arguments.
+    fails, ValueError on bad arguments, RemovalsNotConfirmed (before any write, in check mode too) when the plan
+    removes more than `max_removal_share` of a group's members without `confirm_removals`.
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1, got %r" % batch_size)
+    if not 0 <= max_removal_share <= 1:
+        raise ValueError("max_removal_share must be from 0 to 1, got %r" % max_removal_share)
     target = make_target(client, target_kind, managed_marker, directory_id, org_id)
     wanted, unusable = resolve_members(flat_groups, users)
     all_emails = set()
@@ -108,6 +141,7 @@ def sync_to_cloud(client, flat_groups, target_kind, prune=False, managed_marker=
                 managed[name] = cloud.members
 
     plan = plan_sync(desired, current, managed=managed, prune=prune)
+    check_removals(target, plan, current, max_removal_share, confirm_removals)
     kept = {}
     if not prune:
         for name, members in current.items():

@@ -16,6 +16,8 @@ __metaclass__ = type
 import codecs
 import re
 
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
+
 try:
     from lxml import etree
 
@@ -37,7 +39,7 @@ _ATTRIBUTE = re.compile(r"(\s+)(" + _NAME + r")(\s*=\s*)(?:\"([^\"]*)\"|'([^']*)
 _TAG_CLOSE = re.compile(r"(\s*)(/?>)")
 
 
-class ServerXmlError(Exception):
+class ServerXmlError(CollectionError):
     """A user-facing problem with the file or the request; the message says what and where."""
 
 
@@ -321,6 +323,41 @@ def escape_attribute_value(value, quote, encoding):
 def _line_break_and_indent(space):
     line_break = "\r\n" if "\r\n" in space else "\n"
     return line_break + space[space.rfind("\n") + 1:]
+
+
+# Connector attributes that hold secrets: keystorePass, truststorePass, certificateKeyPassword,
+# certificateKeystorePassword, the AJP secret / requiredSecret, and anything else named like one.
+_SECRET_NAME = re.compile(r"(?i)(pass|secret|token|credential)")
+_ATTRIBUTE_IN_TEXT = re.compile(r"(?s)(\s)([A-Za-z_][\w:.-]*)(\s*=\s*)([\"'])(.*?)\4")
+MASK = "********"
+
+
+def is_secret_attribute(name):
+    return bool(_SECRET_NAME.search(str(name)))
+
+
+def mask_attributes(attributes):
+    """A copy of `attributes` with the values of secret-looking attributes masked."""
+    return dict((k, MASK if is_secret_attribute(k) and v is not None else v) for k, v in attributes.items())
+
+
+def mask_changes(changes):
+    masked = []
+    for change in changes:
+        if is_secret_attribute(change["attribute"]):
+            change = dict(change, before=None if change["before"] is None else MASK,
+                          after=None if change["after"] is None else MASK + (" (changed)" if change["before"] else ""))
+        masked.append(change)
+    return masked
+
+
+def mask_text(text):
+    """`text` (the file, for the diff) with the value of every secret-looking attribute masked."""
+    def mask(match):
+        if not is_secret_attribute(match.group(2)):
+            return match.group(0)
+        return "%s%s%s%s%s%s" % (match.group(1), match.group(2), match.group(3), match.group(4), MASK, match.group(4))
+    return _ATTRIBUTE_IN_TEXT.sub(mask, text)
 
 
 class ConnectorPlan(object):

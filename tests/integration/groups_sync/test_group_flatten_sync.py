@@ -108,6 +108,11 @@ def test_groups_api_target_syncs_with_one_write_per_membership(sandbox, run_modu
     seed_directory(sandbox, users=CLOUD_USERS, groups=[("Design", ["root@example.com"], {"description": MARKER})])
     args = dict(sandbox.cloud_params(), directory_id=sandbox.persona("cloud")["directory_id"], source="yaml",
                 yaml_data=NESTED, state="synced", target="groups_api", report=["lost_by_group"])
+    # Design's only member goes: more than the default max_removal_share, so the removal must be confirmed.
+    refused = run_module(group_flatten, args)
+    assert refused["failed"] and refused["removals_over_limit"] == {"Design": ["root@example.com"]}
+    assert writes(sandbox) == []
+    args["confirm_removals"] = True
     result = run_module(group_flatten, args)
     assert result["changed"] is True
     assert "flat" not in result and result["lost_memberships"]["by_group"]["Atlassian"]

@@ -2,9 +2,13 @@
 
 A fault rule (POST /_sandbox/faults, JSON):
     {"path": "<regex matched against the request path>", "method": "GET" (optional),
-     "kind": "status" | "slow" | "drop",
+     "kind": "status" | "slow" | "drop" | "lost_answer" | "echo",
      "status": 429, "headers": {"Retry-After": "1"}, "body": {...}   (kind=status)
      "delay": 5.0                                                      (kind=slow: then answers normally)
+     kind=drop: the connection is cut before the request is processed;
+     kind=lost_answer: the request IS processed, then the connection is cut before the answer is sent;
+     kind=echo: an error (status, default 500) whose body echoes the request's headers and body, as a
+                misconfigured proxy or debug page does (the secrets test searches the output for them)
      "calls": [1, 3]   which matching calls (1-based) to hit, or
      "times": 2        the first N matching calls, or
      "fraction": 0.5   this share of matching calls (with "seed" for repeatability);
@@ -27,7 +31,7 @@ class FaultRule:
         self.pattern = re.compile(spec["path"])
         self.method = (spec.get("method") or "").upper() or None
         self.kind = spec.get("kind", "status")
-        if self.kind not in ("status", "slow", "drop"):
+        if self.kind not in ("status", "slow", "drop", "lost_answer", "echo"):
             raise ValueError(f"unknown fault kind {self.kind!r}")
         self.calls = set(spec.get("calls") or [])
         self.times = spec.get("times")
@@ -71,9 +75,14 @@ class FaultBoard:
         self.rules = []
 
     async def apply(self, request):
-        """None to let the request through, or a response / an exception to answer with."""
+        """None to let the request through, a rule whose answer is lost after processing, or a response /
+        an exception to answer with."""
         for rule in list(self.rules):
             if rule.matches(request) and rule.fires():
+                if rule.kind == "lost_answer":
+                    return rule
+                if rule.kind == "echo":
+                    return await _echo(request, int(rule.spec.get("status", 500)))
                 if rule.kind == "slow":
                     await asyncio.sleep(float(rule.spec.get("delay", 5.0)))
                     return None
@@ -89,6 +98,14 @@ class FaultBoard:
         return None
 
 
+async def _echo(request, status):
+    body = await request.text()
+    headers = "\n".join("%s: %s" % (k, v) for k, v in request.headers.items())
+    text = "Request rejected by proxy. Request was:\n%s %s\n%s\n\n%s" % (request.method, request.path_qs, headers, body)
+    return web.json_response({"message": text, "errorMessages": [text], "headers": dict(request.headers),
+                              "body": body}, status=status)
+
+
 def middleware(board, persona):
     @web.middleware
     async def faults_and_log(request, handler):
@@ -98,6 +115,13 @@ def middleware(board, persona):
                  "query": dict(request.query), "time": time.time(), "status": None}
         board.log.append(entry)
         injected = await board.apply(request)
+        if isinstance(injected, FaultRule):  # lost_answer: process, then cut the connection
+            response = await handler(request)
+            entry["status"] = response.status
+            entry["injected"] = True
+            if request.transport is not None:
+                request.transport.abort()
+            raise ConnectionResetError("sandbox fault: answer lost after processing")
         if injected is not None:
             entry["status"] = injected.status
             entry["injected"] = True

@@ -17,11 +17,26 @@ SECRET = {"client_id": "cc_1", "client_secret": "ccs_very-secret"}
 
 
 def test_credentials_file_is_private_and_round_trips(tmp_path):
-    path = creds.write_file(str(tmp_path / "new" / "c.json"), SECRET, {"id": "c1", "base_url": "https://j"})
+    path = creds.CredentialsFile(str(tmp_path / "new" / "c.json")).write(SECRET, {"id": "c1", "base_url": "https://j"})
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(os.path.dirname(path)).st_mode) == 0o700
     assert creds.read_file(path) == SECRET
     assert os.listdir(tmp_path / "new") == ["c.json"]
+    assert creds.held_for(path, "c1") and not creds.held_for(path, "c2")
+
+
+def test_credentials_destination_is_checked_without_writing(tmp_path):
+    with pytest.raises(creds.CredentialsError, match="is a directory"):
+        creds.CredentialsFile(str(tmp_path)).check()
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(creds.CredentialsError, match="is not a directory"):
+        creds.CredentialsFile(str(tmp_path / "file" / "c.json")).check()
+    destination = creds.CredentialsFile(str(tmp_path / "a" / "b" / "c.json"))
+    destination.check()
+    assert not (tmp_path / "a").exists()
+    destination.prepare()
+    destination.discard()
+    assert os.listdir(tmp_path / "a" / "b") == []
 
 
 def test_unreadable_credentials_never_echo_the_content(tmp_path):

@@ -97,3 +97,27 @@ def test_plan_reports_changes_and_diffs_only_files_that_change(tmp_path):
     FileChange(str(tmp_path / "d" / "new"), "rule\n", None).write()
     assert not (tmp_path / "d" / "new").exists()
     assert not Plan(_Backend(), ["a"], ["a"]).changed
+
+
+def test_only_other_family_destinations_is_an_error_not_an_empty_rule_set():
+    with pytest.raises(FirewallError, match="none of the destinations 10.0.0.1, 10.2.0.0/16 is IPv6"):
+        resolve_destinations(["10.0.0.1", "10.2.0.0/16"], "ipv6", resolver=fake_resolver)
+
+
+def test_an_ipv6_zone_id_is_refused_not_dropped():
+    with pytest.raises(FirewallError, match="zone id"):
+        resolve_destinations(["fe80::1%eth0"], "ipv6", resolver=fake_resolver)
+    with pytest.raises(FirewallError, match="zoned address"):
+        resolve_destinations(["linklocal.example"], "ipv6", resolver=lambda host: ["fe80::1%eth0"])
+
+
+def test_an_unwritable_persist_path_is_found_before_anything_is_applied(tmp_path):
+    from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._firewall.common import FileChange
+
+    with pytest.raises(FirewallError, match="is a directory"):
+        FileChange(str(tmp_path), None, "x").check()
+    (tmp_path / "file").write_text("")
+    with pytest.raises(FirewallError, match="is not a directory"):
+        FileChange(str(tmp_path / "file" / "rules.nft"), None, "x").check()
+    FileChange(str(tmp_path / "new" / "rules.nft"), None, "x").check()
+    assert not (tmp_path / "new").exists()
