@@ -151,8 +151,10 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector import credentials as creds
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.dc import DcConnector, ensure_applied
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.status import (
+    ASSIGNED,
     CONNECTED,
     NOT_CONFIGURED,
+    WHEN_ACCEPTED,
     wait_for,
 )
 
@@ -216,13 +218,26 @@ def main():
     finally:
         client.close()
 
+    if changed and module.check_mode:
+        connection = predicted_connection(connection, credentials, params["credentials_file"])
     result.update(report(connection))
     result["changed"] = changed
     if module._diff and credentials is not None:
-        after = report(connection) if not (changed and module.check_mode) else {
-            "linked": True, "fingerprint": creds.fingerprint(credentials["client_id"], credentials["client_secret"])}
-        result["diff"] = {"before": _diff_view(report(before)), "after": _diff_view(after)}
+        result["diff"] = {"before": _diff_view(report(before)), "after": _diff_view(report(connection))}
     module.exit_json(**result)
+
+
+def predicted_connection(connection, credentials, credentials_file):
+    """What the instance reports once it has applied `credentials`: their fingerprint, the connector they
+    belong to (the credentials file names it), and the status and link details the organization decides."""
+    connector_id = creds.connector_of(credentials_file) if credentials_file else None
+    before = connection or {}
+    same_link = connector_id is not None and before.get("connector_id") == connector_id
+    return {"status": WHEN_ACCEPTED,
+            "org_id": before.get("org_id") if same_link else ASSIGNED,
+            "connector_id": connector_id or ASSIGNED,
+            "fingerprint": creds.fingerprint(credentials["client_id"], credentials["client_secret"]),
+            "connected_at": ASSIGNED}
 
 
 def _diff_view(shown):

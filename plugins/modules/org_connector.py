@@ -249,6 +249,7 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.c
     ensure,
 )
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.status import (
+    ASSIGNED,
     CONNECTED,
     INITIALIZED,
     INTERRUPTED,
@@ -257,8 +258,14 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.s
 
 
 def hand_over(module, result, credentials, connector, destination):
-    """Put new credentials where the user asked, and nowhere else."""
-    result["credentials_issued"] = credentials is not None
+    """Put new credentials where the user asked, and nowhere else. In check mode, say what the run would hand
+    over (the credentials themselves are the product's to invent)."""
+    issues = result.pop("issues_credentials")
+    result["credentials_issued"] = credentials is not None or (module.check_mode and issues)
+    if module.check_mode and issues:
+        result["credentials_fingerprint"] = ASSIGNED
+        if destination is not None:
+            result["credentials_file"] = destination.path
     if credentials is None:
         return
     result["credentials_fingerprint"] = creds.public_view(credentials)["fingerprint"]
@@ -338,7 +345,8 @@ def main():
         connector = result.pop("connector")
         before = result.pop("before")
         hand_over(module, result, credentials, connector, destination)
-        result["credentials_missing"] = credentials_missing(params, params["state"], connector, credentials)
+        result["credentials_missing"] = not result["credentials_issued"] and credentials_missing(
+            params, params["state"], connector, credentials)
         if result["credentials_missing"]:
             module.warn("The organization connector for %s is %s and no credentials of it were issued by this run "
                         "or are held in credentials_dest: if the answer that carried them was lost, nobody holds "
@@ -366,8 +374,7 @@ def main():
     result.update(id=connector["id"] if connector else None, status=connector["status"] if connector else None,
                   connector=connector)
     if module._diff:
-        after = _diff_view(connector) if connector else {"state": "to be created", "base_url": params["base_url"]}
-        result["diff"] = {"before": _diff_view(before), "after": after}
+        result["diff"] = {"before": _diff_view(before), "after": _diff_view(connector)}
     module.exit_json(**result)
 
 

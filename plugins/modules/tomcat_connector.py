@@ -89,6 +89,8 @@ options:
     description:
       - A command that checks the new file before it replaces O(path), like the O(ansible.builtin.template#module:validate)
         option. C(%s) stands for the path of the new file. A non-zero exit leaves O(path) untouched and fails.
+      - Check mode runs it too, on a copy of the new file in a private temporary directory, and fails where the
+        real run would.
     type: str
 notes:
   - When no connector or more than one connector matches, the module fails and returns every connector of the
@@ -180,7 +182,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.common.text.converters import to_native
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError, fail_from_exception
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._tomcat.files import read_target, replace_file
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._tomcat.files import check_replaceable, read_target, replace_file
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._tomcat.server_xml import (
     HAS_LXML,
     LXML_IMPORT_ERROR,
@@ -243,7 +245,12 @@ def main():
                 before_header=path, after_header=path, before=mask_text(plan.document.text),
                 after=mask_text(plan.new_text)
             )
-        if not module.check_mode:
+        if module.check_mode:
+            try:
+                check_replaceable(module, path, real, plan.after, validate=params["validate"])
+            except CollectionError as exc:
+                fail_from_exception(module, exc)
+        else:
             try:
                 backup_file = replace_file(module, path, real, raw, plan.after, backup=params["backup"],
                                            validate=params["validate"])

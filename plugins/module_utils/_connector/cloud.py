@@ -17,7 +17,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector import credentials as creds
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.status import DISCONNECTED, label
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.status import (
+    ASSIGNED,
+    DISCONNECTED,
+    INITIALIZED,
+    after_issuing,
+    label,
+)
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
 
 
@@ -113,7 +119,9 @@ def ensure(org, state, base_url=None, name=None, connector_id=None, remove_app_c
 
     `result` holds changed, connector (after), before, actions and removed_app_connectors. `credentials` is
     the new ``{"client_id", "client_secret"}`` when this run issued some (create, rotate, enable), else None.
-    In check mode nothing is written and no credentials are issued. Unless `can_receive_credentials`, an
+    In check mode nothing is written and no credentials are issued; `connector` is then the connector as the
+    write would leave it (values the product assigns named as such), and ``issues_credentials`` says whether
+    the real run would issue credentials. Unless `can_receive_credentials`, an
     action that would issue credentials is refused before anything changes (they are shown only once);
     `before_issuing()` runs just before such an action and raises when the credentials could not be delivered.
     """
@@ -126,16 +134,20 @@ def ensure(org, state, base_url=None, name=None, connector_id=None, remove_app_c
 
     connector = org.find(connector_id=connector_id, base_url=base_url)
     before = dict(connector) if connector else None
-    result = {"changed": False, "before": before, "actions": [], "removed_app_connectors": []}
+    result = {"changed": False, "before": before, "actions": [], "removed_app_connectors": [],
+              "issues_credentials": False}
     credentials = None
 
     if state == "present":
         if connector is None:
             issuing("create the organization connector for %s" % base_url)
             result["actions"].append("create the organization connector for %s" % base_url)
-            if not check_mode:
+            result.update(changed=True, issues_credentials=True)
+            if check_mode:
+                connector = {"id": ASSIGNED, "name": name, "base_url": base_url, "status": INITIALIZED,
+                             "app_connector_count": 0}
+            else:
                 connector, credentials = org.create(base_url, name)
-            result["changed"] = True
         result["connector"] = connector
         return result, credentials
 
@@ -147,15 +159,19 @@ def ensure(org, state, base_url=None, name=None, connector_id=None, remove_app_c
     if state == "rotated":
         issuing("rotate the client credentials")
         result["actions"].append("rotate the client credentials")
-        result["changed"] = True
-        if not check_mode:
+        result.update(changed=True, issues_credentials=True)
+        if check_mode:
+            connector = dict(connector, status=after_issuing(connector["status"]))
+        else:
             credentials = org.rotate(connector["id"])
     elif state == "enabled":
         if connector["status"] == DISCONNECTED:
             issuing("enable the connector")
             result["actions"].append("enable the connector with new client credentials")
-            result["changed"] = True
-            if not check_mode:
+            result.update(changed=True, issues_credentials=True)
+            if check_mode:
+                connector = dict(connector, status=after_issuing(connector["status"]))
+            else:
                 credentials = org.enable(connector["id"])
     elif state == "disabled":
         if connector["status"] != DISCONNECTED:
@@ -166,6 +182,8 @@ def ensure(org, state, base_url=None, name=None, connector_id=None, remove_app_c
                     "Remove them first (Atlassian Administration > Data management > Data sources > Connected "
                     "sources), or set remove_app_connectors=true." % (connector["base_url"], describe_apps(apps)))
             _disable(org, connector, apps, result, check_mode)
+            if check_mode:
+                connector = dict(connector, status=DISCONNECTED, app_connector_count=0)
     else:
         raise ValueError(state)
 

@@ -117,6 +117,16 @@ def held_for(path, connector_id):
             and bool(document.get("client_id")) and bool(document.get("client_secret")))
 
 
+def connector_of(path):
+    """The connector id a credentials file names, or None."""
+    try:
+        with open(os.path.expanduser(path)) as stream:
+            document = json.load(stream)
+    except (OSError, IOError, ValueError):
+        return None
+    return document.get("connector_id") if isinstance(document, dict) else None
+
+
 def read_file(path):
     """Credentials from a file written by :func:`write_file` (or by hand with the same two keys)."""
     try:

@@ -22,6 +22,21 @@ DISCONNECTED = "Disconnected"
 INTERRUPTED = "Interrupted"
 NOT_CONFIGURED = "Not configured"
 STATUSES = (INITIALIZED, CONNECTED, DISCONNECTED, INTERRUPTED)
+ASSIGNED = "(assigned by the product)"
+# After new credentials are issued to a connector that was disabled, whether a DC still holds the old ones decides
+UNTIL_APPLIED = "(Interrupted until the Data Center applies the new credentials; Initialized if none ever did)"
+WHEN_ACCEPTED = "(Connected once the organization connector accepts these credentials)"
+
+
+def after_issuing(before_status):
+    """The cloud side's status once new credentials are issued (rotate, or enable a disabled connector), as the
+    guide's status table describes it: a DC holding the previous key is Interrupted until it applies the new one;
+    a connector no DC has applied credentials to stays Initialized."""
+    if before_status in (CONNECTED, INTERRUPTED):
+        return INTERRUPTED
+    if before_status == INITIALIZED:
+        return INITIALIZED
+    return UNTIL_APPLIED
 
 
 def label(value):

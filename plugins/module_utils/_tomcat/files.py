@@ -57,6 +57,29 @@ def backup_name(real):
     return "%s.%d.%s~" % (real, os.getpid(), time.strftime("%Y-%m-%d@%H:%M:%S"))
 
 
+def check_replaceable(module, path, real, content, validate=None):
+    """What check mode can know of the real replacement without writing next to the target: the directory
+    accepts a new file (a read-only mount refuses it) and `validate` accepts the new content, run on a copy in a
+    private temporary directory (a command that needs the file in place may judge the copy differently)."""
+    directory = os.path.dirname(real)
+    if not os.access(directory, os.W_OK):
+        raise FileTargetError("cannot write the new %s next to it: %s is not writable; the file is unchanged"
+                              % (path, directory))
+    if not validate:
+        return
+    scratch = tempfile.mkdtemp(prefix="dcops-validate-")
+    try:
+        copy = os.path.join(scratch, os.path.basename(real))
+        with open(copy, "wb") as handle:
+            handle.write(content)
+        rc, stdout, stderr = module.run_command(validate % copy)
+        if rc != 0:
+            raise FileTargetError("validation of the new %s failed (rc=%d), file left unchanged: %s"
+                                  % (path, rc, (stderr or stdout).strip()), rc=rc, stdout=stdout, stderr=stderr)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 def replace_file(module, path, real, original, content, backup=False, validate=None):
     """Replace `real` (the target of `path`) by `content`; returns the backup file name or None.
 

@@ -101,7 +101,8 @@ def test_disable_is_refused_while_app_connectors_remain(run_module, cloud_admin,
 
     rc, planned, _output = run_module("org_connector", "cloud", connector_id=created["id"], state="disabled",
                                       remove_app_connectors=True, check_mode=True)
-    assert rc == 0 and planned["changed"] and planned["status"] == "Connected"
+    # the plan: what the real run below then reports
+    assert rc == 0 and planned["changed"] and planned["status"] == "Disconnected"
     assert len(cloud_admin.http.get("%s/%s/apps" % (cloud_admin.base, created["id"])).json()["data"]) == 2
 
     rc, disabled, _output = run_module("org_connector", "cloud", connector_id=created["id"], state="disabled",
@@ -164,7 +165,10 @@ def test_check_mode_creates_nothing_and_issues_nothing(run_module, sandbox, tmp_
     dest = tmp_path / "c.json"
     rc, result, _output = run_module("org_connector", "cloud", base_url=sandbox.url("jira"), name="j",
                                      credentials_dest=str(dest), check_mode=True, diff=True)
-    assert rc == 0 and result["changed"] and result["id"] is None and not result["credentials_issued"]
+    # the prediction: a new Initialized connector whose id and credentials the product will assign
+    assert rc == 0 and result["changed"] and result["id"] == "(assigned by the product)"
+    assert result["status"] == "Initialized" and result["credentials_issued"] is True
+    assert result["credentials_fingerprint"] == "(assigned by the product)" and "credentials" not in result
     assert not dest.exists()
     assert sandbox.state()["cloud"]["cloud_connector"]["connectors"] == {}
 
