@@ -101,6 +101,7 @@ seealso:
 extends_documentation_fragment:
   - dcops.atlassian_cloud.aws_connection
   - dcops.atlassian_cloud.attributes
+  - dcops.atlassian_cloud.attributes.ACTIONGROUP_AWS
 attributes:
   check_mode:
     support: full

@@ -32,7 +32,7 @@ requirements:
 extends_documentation_fragment:
   - dcops.atlassian_cloud.group_sync
   - dcops.atlassian_cloud.attributes
-  - dcops.atlassian_cloud.attributes.ACTIONGROUP_ATLASSIAN
+  - dcops.atlassian_cloud.attributes.ACTIONGROUP_CLOUD_ADMIN_AND_SCIM
 attributes:
   check_mode:
     support: full
