@@ -200,6 +200,25 @@ policy:
         - The settings, in the shape of O(settings). Settings the identity provider owns read V(null)
           while SSO is enforced.
       type: dict
+      contains:
+        sso:
+          description: "SSO enforcement: C(enforced) and C(provider) (V(saml) or V(google)); V(null) while not set."
+          type: dict
+        two_step:
+          description: "Two-step verification: V(required), V(optional) or V(off); V(null) while the identity provider owns it."
+          type: str
+        api_tokens:
+          description: "User API tokens: V(allow) or V(block)."
+          type: str
+        third_party_login:
+          description: "Logins with Google, Microsoft, Apple or Slack accounts: V(allow) or V(block); V(null) while the identity provider owns it."
+          type: str
+        password:
+          description: "Password requirements; V(null) while the identity provider owns them."
+          type: dict
+        idle_session:
+          description: "Idle session length, as a number with a unit (V(12h))."
+          type: str
   sample:
     id: 5d1f0c8e-7a43-4a8e-9d7b-2f6c1e0a9b31
     name: Employees
@@ -225,6 +244,14 @@ lockout_risk:
       and up to 20 of their addresses.
   returned: when SSO becomes enforced
   type: dict
+  contains:
+    count:
+      description: "Members not known to the identity provider."
+      type: int
+    sample:
+      description: "Up to 20 of their addresses."
+      type: list
+      elements: str
   sample: {count: 2, sample: [frank@example.com, svc-deploy@example.com]}
 """
 

@@ -158,6 +158,22 @@ results:
   returned: always
   type: list
   elements: dict
+  contains:
+    email:
+      description: "The address."
+      type: str
+    result:
+      description: "V(added), V(moved), V(already_present), V(moved_to_fallback) or V(failed)."
+      type: str
+    to_policy:
+      description: "The policy the address is (or would be) in after the run."
+      type: str
+    from_policy:
+      description: "The policy it was moved out of (results V(moved) and V(moved_to_fallback))."
+      type: str
+    reason:
+      description: "Why the address could not be placed (result V(failed))."
+      type: str
   sample:
     - {email: alice@example.com, result: moved, from_policy: Contractors, to_policy: Employees}
     - {email: bob@example.com, result: already_present, to_policy: Employees}
@@ -166,12 +182,44 @@ summary:
   description: Number of addresses per result.
   returned: always
   type: dict
+  contains:
+    added:
+      description: "Addresses added from the default policy."
+      type: int
+    moved:
+      description: "Addresses moved from another policy."
+      type: int
+    already_present:
+      description: "Addresses already in the policy."
+      type: int
+    moved_to_fallback:
+      description: "Members moved out to O(fallback_policy) (O(exclusive=true))."
+      type: int
+    failed:
+      description: "Addresses that could not be placed."
+      type: int
   sample: {added: 10, moved: 2, already_present: 1200, moved_to_fallback: 1, failed: 0}
 tasks:
   description: The C(add-users) tasks sent, with their final status and the number of addresses they reported failed.
   returned: always
   type: list
   elements: dict
+  contains:
+    task_id:
+      description: "ID of the C(add-users) task."
+      type: str
+    policy_id:
+      description: "The policy the task adds to."
+      type: str
+    users:
+      description: "Addresses sent in the task."
+      type: int
+    status:
+      description: "Final status of the task (C(COMPLETED) when it finished)."
+      type: str
+    failed:
+      description: "Addresses the task reported failed."
+      type: int
   sample: [{task_id: 3f0c, policy_id: 5d1f, users: 10000, status: COMPLETED, failed: 0}]
 invalid:
   description: Entries that are not email addresses (the module fails when there are any, before any call).

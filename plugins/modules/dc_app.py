@@ -146,6 +146,21 @@ diff:
   description: Installed version before and after.
   returned: when diff mode is on
   type: dict
+  contains:
+    before:
+      description: "C(version) installed before the run (V(null) when not installed)."
+      type: dict
+      contains:
+        version:
+          description: "The installed version (V(null) when not installed)."
+          type: str
+    after:
+      description: "C(version) installed after the run (V(null) once uninstalled)."
+      type: dict
+      contains:
+        version:
+          description: "The installed version (V(null) when not installed)."
+          type: str
   sample: {"before": {"version": "1.3.0"}, "after": {"version": "1.4.2"}}
 """
 

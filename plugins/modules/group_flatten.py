@@ -367,11 +367,44 @@ depth:
   description: Nesting depth statistics. A group's depth is the longest chain of nested groups below it.
   returned: success
   type: dict
+  contains:
+    max:
+      description: "The deepest nesting."
+      type: int
+    deepest_groups:
+      description: "The groups that have it."
+      type: list
+      elements: str
+    histogram:
+      description: "Number of groups per depth (depth as text, V(\"0\") for groups without nested groups)."
+      type: dict
+    top_level_groups:
+      description: "Groups that are nested in no other group."
+      type: int
   sample: {"max": 2, "histogram": {"0": 3, "1": 1, "2": 1}, "top_level_groups": 1, "deepest_groups": ["Atlassian"]}
 summary:
   description: Counts of groups, users, direct, effective and inherited memberships and nesting links.
   returned: success
   type: dict
+  contains:
+    groups:
+      description: "Groups."
+      type: int
+    users:
+      description: "Users."
+      type: int
+    direct_memberships:
+      description: "Memberships the source holds directly."
+      type: int
+    effective_memberships:
+      description: "Memberships after flattening (direct and inherited)."
+      type: int
+    inherited_memberships:
+      description: "Memberships that exist only through nesting."
+      type: int
+    nesting_links:
+      description: "Group-in-group links."
+      type: int
   sample: {"groups": 4, "users": 3, "direct_memberships": 3, "effective_memberships": 6,
            "inherited_memberships": 3, "nesting_links": 3}
 google_workspace:
@@ -407,6 +440,13 @@ unresolved_members:
   returned: success
   type: list
   elements: dict
+  contains:
+    group:
+      description: "The group that references the member."
+      type: str
+    member:
+      description: "The reference (a name, or a DN for LDAP)."
+      type: str
   sample: [{"group": "Design", "member": "uid=gone,ou=people,dc=example,dc=com"}]
 sync:
   description:
@@ -452,17 +492,50 @@ sync:
       returned: always
       type: list
       elements: dict
+      contains:
+        group:
+          description: "The group."
+          type: str
+        member:
+          description: "The member's name in the source."
+          type: str
+        reason:
+          description: "Why it cannot be synced (C(no email), C(invalid email))."
+          type: str
       sample: [{"group": "Atlassian", "member": "ceo", "reason": "no email"}]
     skipped_groups:
       description: Groups that cannot be written through the chosen target, with the reason.
       returned: always
       type: list
       elements: dict
+      contains:
+        group:
+          description: "The group."
+          type: str
+        reason:
+          description: "Why the target cannot write it."
+          type: str
       sample: [{"group": "okta-admins", "reason": "it is synced from an identity provider"}]
     summary:
       description: Counts of planned changes, write calls made and HTTP requests sent (retries included).
       returned: always
       type: dict
+      contains:
+        groups_to_create:
+          description: "Groups created (or to create)."
+          type: int
+        memberships_to_add:
+          description: "Memberships added (or to add)."
+          type: int
+        memberships_to_remove:
+          description: "Memberships removed (or to remove)."
+          type: int
+        write_calls:
+          description: "Write requests sent."
+          type: int
+        http_requests:
+          description: "HTTP requests sent, retries included."
+          type: int
       sample: {"groups_to_create": 1, "memberships_to_add": 3, "memberships_to_remove": 0, "write_calls": 2,
                "http_requests": 5}
 """

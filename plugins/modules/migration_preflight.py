@@ -173,6 +173,36 @@ summary:
   description: The instances read (users and groups counted) and the number of findings of each kind.
   returned: always
   type: dict
+  contains:
+    instances:
+      description: "The instances read: C(name), C(product), C(users), C(groups)."
+      type: list
+      elements: dict
+      contains:
+        name:
+          description: "The instance."
+          type: str
+        product:
+          description: "C(jira) or C(confluence)."
+          type: str
+        users:
+          description: "Users read."
+          type: int
+        groups:
+          description: "Groups read."
+          type: int
+    invalid_email:
+      description: "Users with a missing or invalid email."
+      type: int
+    duplicate_email:
+      description: "Emails shared by different user names."
+      type: int
+    merged_users:
+      description: "Emails present in several instances."
+      type: int
+    group_collision:
+      description: "Group names in several instances with different members."
+      type: int
   sample: {"instances": [{"name": "jira", "product": "jira", "users": 1200, "groups": 40}], "invalid_email": 3,
            "duplicate_email": 1, "merged_users": 800, "group_collision": 2}
 invalid_email:
@@ -180,12 +210,43 @@ invalid_email:
   returned: always
   type: list
   elements: dict
+  contains:
+    instance:
+      description: "The instance."
+      type: str
+    username:
+      description: "The user name."
+      type: str
+    email:
+      description: "The email as the instance holds it (V(null) when missing)."
+      type: str
+    reason:
+      description: "C(missing) or C(invalid)."
+      type: str
+    active:
+      description: "Whether the user is active."
+      type: bool
   sample: [{"instance": "jira", "username": "svc-build", "email": null, "reason": "missing", "active": true}]
 duplicate_email:
   description: Emails shared by users with different user names; they become one cloud account.
   returned: always
   type: list
   elements: dict
+  contains:
+    email:
+      description: "The email."
+      type: str
+    users:
+      description: "The users sharing it, as C(instance) and C(username)."
+      type: list
+      elements: dict
+      contains:
+        instance:
+          description: "The instance."
+          type: str
+        username:
+          description: "The user name there."
+          type: str
   sample: [{"email": "team@example.com", "users": [{"instance": "jira", "username": "team1"},
                                                    {"instance": "jira", "username": "team2"}]}]
 merged_users:
@@ -193,6 +254,21 @@ merged_users:
   returned: always
   type: list
   elements: dict
+  contains:
+    email:
+      description: "The email."
+      type: str
+    users:
+      description: "The users sharing it, as C(instance) and C(username)."
+      type: list
+      elements: dict
+      contains:
+        instance:
+          description: "The instance."
+          type: str
+        username:
+          description: "The user name there."
+          type: str
   sample: [{"email": "alice@example.com", "users": [{"instance": "jira", "username": "alice"},
                                                     {"instance": "confluence", "username": "alice"}]}]
 group_collision:
@@ -202,6 +278,35 @@ group_collision:
   returned: always
   type: list
   elements: dict
+  contains:
+    group:
+      description: "The group name."
+      type: str
+    instances:
+      description: "Per instance: C(instance), C(group), C(members) (count) and C(gain_access) (emails of users who gain the instance's group access through the merge)."
+      type: list
+      elements: dict
+      contains:
+        instance:
+          description: "The instance."
+          type: str
+        group:
+          description: "The group name there."
+          type: str
+        members:
+          description: "Number of members there."
+          type: int
+        gain_access:
+          description: "Emails of the users who gain this instance's group access through the merge."
+          type: list
+          elements: str
+    merged_members:
+      description: "Members of the merged cloud group."
+      type: int
+    users_gaining_access:
+      description: "Emails of every user who gains access through the merge."
+      type: list
+      elements: str
   sample: [{"group": "admins", "merged_members": 3, "users_gaining_access": ["carol@example.com"],
             "instances": [{"instance": "jira", "group": "admins", "members": 2, "gain_access": ["carol@example.com"]},
                           {"instance": "confluence", "group": "admins", "members": 1, "gain_access": []}]}]
@@ -209,6 +314,17 @@ reports:
   description: The report files and which of them were (or in check mode would be) written.
   returned: always
   type: dict
+  contains:
+    markdown:
+      description: "Path of the Markdown report."
+      type: str
+    html:
+      description: "Path of the HTML report."
+      type: str
+    changed:
+      description: "Which reports were (or would be) written: C(markdown), C(html)."
+      type: list
+      elements: str
   sample: {"markdown": "/srv/reports/preflight.md", "html": "/srv/reports/preflight.html", "changed": ["html"]}
 """
 
