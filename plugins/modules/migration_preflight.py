@@ -283,7 +283,7 @@ group_collision:
       description: "The group name."
       type: str
     instances:
-      description: "Per instance: C(instance), C(group), C(members) (count) and C(gain_access) (emails of users who gain the instance's group access through the merge)."
+      description: "Per instance: C(instance), C(group), C(members) (count) and C(gain_access) (emails gaining its group access)."
       type: list
       elements: dict
       contains:
