@@ -283,7 +283,7 @@ group_collision:
       description: "The group name."
       type: str
     instances:
-      description: "Per instance: C(instance), C(group), C(members) (count) and C(gain_access) (emails gaining its group access)."
+      description: "The group in each instance that has it."
       type: list
       elements: dict
       contains:
