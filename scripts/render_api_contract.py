@@ -25,11 +25,14 @@ Every HTTP endpoint the collection calls, generated from `plugins/module_utils/_
 
 ```yaml
 module_defaults:
-  group/dcops.atlassian_cloud.atlassian:
+  group/dcops.atlassian_cloud.data_center:   # Data Center operations (dc.*, jira.*, confluence.*)
     api_overrides:
       dc.allowlist.list: /rest/whitelist/1.0/whitelist          # a path
       dc.allowlist.set_status: POST /rest/whitelist/1.0/enable  # or "METHOD /path"
 ```
+
+Overrides of `cloud.*` operations go under `group/dcops.atlassian_cloud.cloud_admin`, of `scim.*` operations
+under `group/dcops.atlassian_cloud.scim`: each group takes its own credential family's options.
 
 The built-in sandbox (`tests/sandbox`) implements every entry with the same paths and shapes; for
 ui-internal entries it implements this table, not a published specification.

@@ -2,7 +2,8 @@
 # The whole test suite, from a fresh machine: set-up, then three lanes in parallel —
 #   pytest   unit and integration tests against real parts (sandbox over HTTPS, Tomcat, namespaces, moto, slapd)
 #   molecule every scenario in extensions/molecule (converge, idempotence, verify)
-#   static   build + install + ansible-doc of every plugin, ansible-lint (production), antsibull-changelog lint,
+#   static   build + install + ansible-doc of every plugin, ansible-lint (production), antsibull-docs
+#            lint-collection-docs, antsibull-changelog lint,
 #            galaxy-importer, docs/api-contract.md freshness, ansible-test sanity and units
 # Logs: .build/test-logs/<lane>.log. Exit status: non-zero when any lane failed.
 set -uo pipefail
@@ -45,8 +46,11 @@ lane_static() {
   done
   echo "rendered $count plugin docs"
   [ "$count" -gt 0 ]
-  echo "--- ansible-lint (production profile)"
-  ansible-lint --offline --profile production
+  echo "--- ansible-lint (production profile; the AWX kit with awx.awx on the collection path)"
+  python scripts/install_awx_collection.py
+  ANSIBLE_COLLECTIONS_PATH="$ANSIBLE_COLLECTIONS_PATH:$ROOT/.build/awx-collections" ansible-lint --offline --profile production
+  echo "--- antsibull-docs lint-collection-docs"
+  antsibull-docs lint-collection-docs --plugin-docs .
   echo "--- antsibull-changelog lint"
   antsibull-changelog lint
   echo "--- galaxy-importer"

@@ -33,12 +33,47 @@ attributes:
     description: Will return details on what has changed (or possibly needs changing in C(check_mode)), when in diff mode.
 """
 
-    ACTIONGROUP_ATLASSIAN = r"""
+    # Modules that take the Data Center connection (url, user, password, token).
+    ACTIONGROUP_DATA_CENTER = r"""
 options: {}
 attributes:
   action_group:
-    description: Use C(group/dcops.atlassian_cloud.atlassian) in C(module_defaults) to set defaults for this module.
+    description: Use C(group/dcops.atlassian_cloud.data_center) in C(module_defaults) to set defaults for this module.
     support: full
     membership:
-      - dcops.atlassian_cloud.atlassian
+      - dcops.atlassian_cloud.data_center
+"""
+
+    # Modules that take the organization connection (api_url, org_id, api_key).
+    ACTIONGROUP_CLOUD_ADMIN = r"""
+options: {}
+attributes:
+  action_group:
+    description: Use C(group/dcops.atlassian_cloud.cloud_admin) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - dcops.atlassian_cloud.cloud_admin
+"""
+
+    # Modules that take both the organization and the SCIM directory connection.
+    ACTIONGROUP_CLOUD_ADMIN_AND_SCIM = r"""
+options: {}
+attributes:
+  action_group:
+    description: Use C(group/dcops.atlassian_cloud.cloud_admin) or C(group/dcops.atlassian_cloud.scim) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - dcops.atlassian_cloud.cloud_admin
+      - dcops.atlassian_cloud.scim
+"""
+
+    # Modules that take the AWS connection (profile, region, keys, endpoint_url).
+    ACTIONGROUP_AWS = r"""
+options: {}
+attributes:
+  action_group:
+    description: Use C(group/dcops.atlassian_cloud.aws) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - dcops.atlassian_cloud.aws
 """

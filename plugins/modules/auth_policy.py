@@ -32,7 +32,7 @@ requirements:
 extends_documentation_fragment:
   - dcops.atlassian_cloud.cloud_connection
   - dcops.atlassian_cloud.attributes
-  - dcops.atlassian_cloud.attributes.ACTIONGROUP_ATLASSIAN
+  - dcops.atlassian_cloud.attributes.ACTIONGROUP_CLOUD_ADMIN
 attributes:
   check_mode:
     support: full
@@ -209,6 +209,25 @@ policy:
         - The settings, in the shape of O(settings). Settings the identity provider owns read V(null)
           while SSO is enforced.
       type: dict
+      contains:
+        sso:
+          description: "SSO enforcement: C(enforced) and C(provider) (V(saml) or V(google)); V(null) while not set."
+          type: dict
+        two_step:
+          description: "Two-step verification: V(required), V(optional) or V(off); V(null) while the identity provider owns it."
+          type: str
+        api_tokens:
+          description: "User API tokens: V(allow) or V(block)."
+          type: str
+        third_party_login:
+          description: "Logins with Google, Microsoft, Apple or Slack accounts: V(allow) or V(block); V(null) while the identity provider owns it."
+          type: str
+        password:
+          description: "Password requirements; V(null) while the identity provider owns them."
+          type: dict
+        idle_session:
+          description: "Idle session length, as a number with a unit (V(12h))."
+          type: str
   sample:
     id: 5d1f0c8e-7a43-4a8e-9d7b-2f6c1e0a9b31
     name: Employees
@@ -234,6 +253,19 @@ api_tokens_pending:
       the run waited.
   returned: when O(settings.api_tokens) changes (also in check mode)
   type: dict
+  contains:
+    applies_within_seconds:
+      description: How long the product may take to apply the change (600).
+      type: int
+    applied_by:
+      description: When the change is applied everywhere at the latest (UTC, ISO 8601).
+      type: str
+    waited_seconds:
+      description: How long the run waited (O(api_tokens_wait)).
+      type: int
+    message:
+      description: What the delay means for the members.
+      type: str
   sample: {applies_within_seconds: 600, applied_by: "2026-12-01T21:50:00Z", waited_seconds: 0,
            message: "settings.api_tokens takes up to 10 minutes to apply"}
 lockout_risk:
@@ -242,6 +274,14 @@ lockout_risk:
       and up to 20 of their addresses.
   returned: when SSO becomes enforced
   type: dict
+  contains:
+    count:
+      description: "Members not known to the identity provider."
+      type: int
+    sample:
+      description: "Up to 20 of their addresses."
+      type: list
+      elements: str
   sample: {count: 2, sample: [frank@example.com, svc-deploy@example.com]}
 """
 

@@ -26,7 +26,7 @@ requirements:
 extends_documentation_fragment:
   - dcops.atlassian_cloud.cloud_connection
   - dcops.atlassian_cloud.attributes
-  - dcops.atlassian_cloud.attributes.ACTIONGROUP_ATLASSIAN
+  - dcops.atlassian_cloud.attributes.ACTIONGROUP_CLOUD_ADMIN
   - ansible.builtin.files
 attributes:
   check_mode:

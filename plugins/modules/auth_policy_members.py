@@ -34,7 +34,7 @@ requirements:
 extends_documentation_fragment:
   - dcops.atlassian_cloud.cloud_connection
   - dcops.atlassian_cloud.attributes
-  - dcops.atlassian_cloud.attributes.ACTIONGROUP_ATLASSIAN
+  - dcops.atlassian_cloud.attributes.ACTIONGROUP_CLOUD_ADMIN
 attributes:
   check_mode:
     support: full
@@ -160,6 +160,22 @@ results:
   returned: always
   type: list
   elements: dict
+  contains:
+    email:
+      description: "The address."
+      type: str
+    result:
+      description: "V(added), V(moved), V(already_present), V(moved_to_fallback) or V(failed)."
+      type: str
+    to_policy:
+      description: "The policy the address is (or would be) in after the run."
+      type: str
+    from_policy:
+      description: "The policy it was moved out of (results V(moved) and V(moved_to_fallback))."
+      type: str
+    reason:
+      description: "Why the address could not be placed (result V(failed))."
+      type: str
   sample:
     - {email: alice@example.com, result: moved, from_policy: Contractors, to_policy: Employees}
     - {email: bob@example.com, result: already_present, to_policy: Employees}
@@ -168,6 +184,22 @@ summary:
   description: Number of addresses per result.
   returned: always
   type: dict
+  contains:
+    added:
+      description: "Addresses added from the default policy."
+      type: int
+    moved:
+      description: "Addresses moved from another policy."
+      type: int
+    already_present:
+      description: "Addresses already in the policy."
+      type: int
+    moved_to_fallback:
+      description: "Members moved out to O(fallback_policy) (O(exclusive=true))."
+      type: int
+    failed:
+      description: "Addresses that could not be placed."
+      type: int
   sample: {added: 10, moved: 2, already_present: 1200, moved_to_fallback: 1, failed: 0}
 tasks:
   description:

@@ -101,6 +101,7 @@ seealso:
 extends_documentation_fragment:
   - dcops.atlassian_cloud.aws_connection
   - dcops.atlassian_cloud.attributes
+  - dcops.atlassian_cloud.attributes.ACTIONGROUP_AWS
 attributes:
   check_mode:
     support: full
@@ -179,6 +180,22 @@ events:
   returned: always
   type: list
   elements: dict
+  contains:
+    timestamp:
+      description: "When the event happened."
+      type: str
+    logical_resource_id:
+      description: "Logical ID of the resource."
+      type: str
+    resource_type:
+      description: "CloudFormation resource type."
+      type: str
+    resource_status:
+      description: "Status the resource reached (C(CREATE_IN_PROGRESS), C(CREATE_COMPLETE), ...)."
+      type: str
+    reason:
+      description: "CloudFormation's reason for the status."
+      type: str
   sample:
     - timestamp: "2026-11-23 14:43:11.900520+00:00"
       logical_resource_id: atlassian-key-management-role
@@ -190,6 +207,19 @@ change_set_changes:
   returned: when a reset in check mode would change the stack
   type: list
   elements: dict
+  contains:
+    action:
+      description: "C(Add), C(Modify) or C(Remove)."
+      type: str
+    logical_resource_id:
+      description: "Logical ID of the resource in the template."
+      type: str
+    resource_type:
+      description: "CloudFormation resource type (C(AWS::IAM::Role))."
+      type: str
+    replacement:
+      description: "Whether the change replaces the resource: C(True), C(False) or C(Conditional)."
+      type: str
   sample:
     - action: Modify
       logical_resource_id: AtlassianKeyManagementRole
@@ -201,6 +231,34 @@ drift:
       the credentials do not allow drift detection.
   returned: with O(state=verified) and O(detect_drift=true)
   type: dict
+  contains:
+    checked:
+      description: "Whether drift detection ran."
+      type: bool
+    reason:
+      description: "Why it did not run (when C(checked) is false)."
+      type: str
+    detection_status:
+      description: "CloudFormation's detection status (C(DETECTION_COMPLETE))."
+      type: str
+    drifted_resources:
+      description: "Resources whose live configuration differs from the template, with their property differences."
+      type: list
+      elements: dict
+      contains:
+        logical_resource_id:
+          description: "Logical ID of the resource in the template."
+          type: str
+        physical_resource_id:
+          description: "Its physical ID (the role name)."
+          type: str
+        drift_status:
+          description: "C(MODIFIED) or C(DELETED)."
+          type: str
+        property_differences:
+          description: "C(property_path), C(expected_value), C(actual_value) and C(difference_type) of each difference."
+          type: list
+          elements: dict
   sample:
     checked: true
     detection_status: DETECTION_COMPLETE
@@ -219,6 +277,14 @@ aws_api_calls:
   description: The AWS HTTP requests this run sent (retries included), as C(count) and C(operations).
   returned: always
   type: dict
+  contains:
+    count:
+      description: "AWS HTTP requests sent."
+      type: int
+    operations:
+      description: "The operations, as C(service.Operation), in order."
+      type: list
+      elements: str
   sample:
     count: 3
     operations: [iam.GetAccountSummary, cloudformation.DescribeStacks, iam.GetRole]

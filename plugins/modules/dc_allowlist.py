@@ -31,7 +31,7 @@ requirements:
 extends_documentation_fragment:
   - dcops.atlassian_cloud.dc_connection
   - dcops.atlassian_cloud.attributes
-  - dcops.atlassian_cloud.attributes.ACTIONGROUP_ATLASSIAN
+  - dcops.atlassian_cloud.attributes.ACTIONGROUP_DATA_CENTER
 attributes:
   check_mode:
     support: full
@@ -152,6 +152,19 @@ rules:
   returned: success
   type: list
   elements: dict
+  contains:
+    expression:
+      description: "The URL, domain, wildcard expression or regular expression the rule allows."
+      type: str
+    type:
+      description: "C(domain), C(exact), C(wildcard), C(regex) or C(application_link)."
+      type: str
+    allow_inbound:
+      description: "Whether the rule also allows inbound requests."
+      type: bool
+    allow_anonymous:
+      description: "Whether anonymous users may reach the resource."
+      type: bool
   sample:
     - expression: https://api.atlassian.com
       type: domain
@@ -163,6 +176,22 @@ actions:
   returned: success, and when a call fails after changes were made
   type: list
   elements: dict
+  contains:
+    action:
+      description: "C(create), C(update), C(delete) or C(set_status)."
+      type: str
+    id:
+      description: "ID of the rule updated or deleted, as the product holds it."
+      type: raw
+    rule:
+      description: "The rule created, updated (its new form) or deleted, as in RV(rules)."
+      type: dict
+    before:
+      description: "C(update): the rule before the change."
+      type: dict
+    enabled:
+      description: "C(set_status): whether the allowlist was switched on or off."
+      type: bool
   sample:
     - action: create
       rule:

@@ -25,7 +25,7 @@ requirements:
 extends_documentation_fragment:
   - dcops.atlassian_cloud.dc_connection
   - dcops.atlassian_cloud.attributes
-  - dcops.atlassian_cloud.attributes.ACTIONGROUP_ATLASSIAN
+  - dcops.atlassian_cloud.attributes.ACTIONGROUP_DATA_CENTER
 attributes:
   check_mode:
     support: full
@@ -180,6 +180,21 @@ diff:
   description: Installed version before and after.
   returned: when diff mode is on
   type: dict
+  contains:
+    before:
+      description: "C(version) installed before the run (V(null) when not installed)."
+      type: dict
+      contains:
+        version:
+          description: "The installed version (V(null) when not installed)."
+          type: str
+    after:
+      description: "C(version) installed after the run (V(null) once uninstalled)."
+      type: dict
+      contains:
+        version:
+          description: "The installed version (V(null) when not installed)."
+          type: str
   sample: {"before": {"version": "1.3.0"}, "after": {"version": "1.4.2"}}
 """
 

@@ -28,7 +28,7 @@ requirements:
 extends_documentation_fragment:
   - dcops.atlassian_cloud.dc_connection
   - dcops.atlassian_cloud.attributes
-  - dcops.atlassian_cloud.attributes.ACTIONGROUP_ATLASSIAN
+  - dcops.atlassian_cloud.attributes.ACTIONGROUP_DATA_CENTER
 attributes:
   check_mode:
     support: full

@@ -26,7 +26,7 @@ extends_documentation_fragment:
   - dcops.atlassian_cloud.dc_connection
   - dcops.atlassian_cloud.attributes
   - dcops.atlassian_cloud.attributes.INFO_MODULE
-  - dcops.atlassian_cloud.attributes.ACTIONGROUP_ATLASSIAN
+  - dcops.atlassian_cloud.attributes.ACTIONGROUP_DATA_CENTER
 options:
   require_cloud_connector:
     description:
@@ -63,9 +63,9 @@ EXAMPLES = r"""
     token: "{{ confluence_pat }}"
     require_cloud_connector: true
 
-- name: Set connection details once for every module of the collection
+- name: Set the Data Center connection once for every Data Center module
   module_defaults:
-    group/dcops.atlassian_cloud.atlassian:
+    group/dcops.atlassian_cloud.data_center:
       url: https://jira.example.com
       user: admin
       password: "{{ vault_jira_admin_password }}"

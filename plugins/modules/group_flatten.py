@@ -38,7 +38,7 @@ requirements:
 extends_documentation_fragment:
   - dcops.atlassian_cloud.group_sync
   - dcops.atlassian_cloud.attributes
-  - dcops.atlassian_cloud.attributes.ACTIONGROUP_ATLASSIAN
+  - dcops.atlassian_cloud.attributes.ACTIONGROUP_CLOUD_ADMIN_AND_SCIM
 attributes:
   check_mode:
     support: full
@@ -415,11 +415,44 @@ depth:
   description: Nesting depth statistics. A group's depth is the longest chain of nested groups below it.
   returned: success
   type: dict
+  contains:
+    max:
+      description: "The deepest nesting."
+      type: int
+    deepest_groups:
+      description: "The groups that have it."
+      type: list
+      elements: str
+    histogram:
+      description: "Number of groups per depth (depth as text, V(\"0\") for groups without nested groups)."
+      type: dict
+    top_level_groups:
+      description: "Groups that are nested in no other group."
+      type: int
   sample: {"max": 2, "histogram": {"0": 3, "1": 1, "2": 1}, "top_level_groups": 1, "deepest_groups": ["Atlassian"]}
 summary:
   description: Counts of groups, users, direct, effective and inherited memberships and nesting links.
   returned: success
   type: dict
+  contains:
+    groups:
+      description: "Groups."
+      type: int
+    users:
+      description: "Users."
+      type: int
+    direct_memberships:
+      description: "Memberships the source holds directly."
+      type: int
+    effective_memberships:
+      description: "Memberships after flattening (direct and inherited)."
+      type: int
+    inherited_memberships:
+      description: "Memberships that exist only through nesting."
+      type: int
+    nesting_links:
+      description: "Group-in-group links."
+      type: int
   sample: {"groups": 4, "users": 3, "direct_memberships": 3, "effective_memberships": 6,
            "inherited_memberships": 3, "nesting_links": 3}
 google_workspace:
@@ -480,6 +513,18 @@ in_chain_check:
       elements: dict
       returned: always
       sample: []
+      contains:
+        group:
+          description: The group.
+          type: str
+        only_in_flattening:
+          description: Usernames only the flattening has.
+          type: list
+          elements: str
+        only_in_directory:
+          description: Usernames only the directory's transitive membership has.
+          type: list
+          elements: str
 crowd_requests:
   description: HTTP requests sent to Crowd (retries included).
   returned: O(source=crowd)
@@ -489,6 +534,10 @@ ldap_requests:
   description: Requests beyond the paged searches; C(range_requests) counts ranged reads of large groups.
   returned: O(source=ldap)
   type: dict
+  contains:
+    range_requests:
+      description: Ranged reads of groups above the directory's value limit (C(member;range=...)).
+      type: int
   sample: {"range_requests": 2}
 unresolved_members:
   description: Member references the source could not resolve to a user or a group (for example a DN outside the
@@ -496,6 +545,13 @@ unresolved_members:
   returned: success
   type: list
   elements: dict
+  contains:
+    group:
+      description: "The group that references the member."
+      type: str
+    member:
+      description: "The reference (a name, or a DN for LDAP)."
+      type: str
   sample: [{"group": "Design", "member": "uid=gone,ou=people,dc=example,dc=com"}]
 sync:
   description:
@@ -541,17 +597,50 @@ sync:
       returned: always
       type: list
       elements: dict
+      contains:
+        group:
+          description: "The group."
+          type: str
+        member:
+          description: "The member's name in the source."
+          type: str
+        reason:
+          description: "Why it cannot be synced (C(no email), C(invalid email))."
+          type: str
       sample: [{"group": "Atlassian", "member": "ceo", "reason": "no email"}]
     skipped_groups:
       description: Groups that cannot be written through the chosen target, with the reason.
       returned: always
       type: list
       elements: dict
+      contains:
+        group:
+          description: "The group."
+          type: str
+        reason:
+          description: "Why the target cannot write it."
+          type: str
       sample: [{"group": "okta-admins", "reason": "it is synced from an identity provider"}]
     summary:
       description: Counts of planned changes, write calls made and HTTP requests sent (retries included).
       returned: always
       type: dict
+      contains:
+        groups_to_create:
+          description: "Groups created (or to create)."
+          type: int
+        memberships_to_add:
+          description: "Memberships added (or to add)."
+          type: int
+        memberships_to_remove:
+          description: "Memberships removed (or to remove)."
+          type: int
+        write_calls:
+          description: "Write requests sent."
+          type: int
+        http_requests:
+          description: "HTTP requests sent, retries included."
+          type: int
       sample: {"groups_to_create": 1, "memberships_to_add": 3, "memberships_to_remove": 0, "write_calls": 2,
                "http_requests": 5}
 """

@@ -32,7 +32,7 @@ requirements:
 extends_documentation_fragment:
   - dcops.atlassian_cloud.group_sync
   - dcops.atlassian_cloud.attributes
-  - dcops.atlassian_cloud.attributes.ACTIONGROUP_ATLASSIAN
+  - dcops.atlassian_cloud.attributes.ACTIONGROUP_CLOUD_ADMIN_AND_SCIM
 attributes:
   check_mode:
     support: full
@@ -152,17 +152,50 @@ unusable_members:
   returned: always
   type: list
   elements: dict
+  contains:
+    group:
+      description: "The group."
+      type: str
+    member:
+      description: "The member's name in the source."
+      type: str
+    reason:
+      description: "Why it cannot be synced (C(no email), C(invalid email))."
+      type: str
   sample: [{"group": "engineering", "member": "svc-build", "reason": "no email"}]
 skipped_groups:
   description: Groups that cannot be written through the chosen target, with the reason.
   returned: always
   type: list
   elements: dict
+  contains:
+    group:
+      description: "The group."
+      type: str
+    reason:
+      description: "Why the target cannot write it."
+      type: str
   sample: [{"group": "okta-admins", "reason": "it is synced from an identity provider"}]
 summary:
   description: Counts of planned changes, write calls made and HTTP requests sent (retries included).
   returned: always
   type: dict
+  contains:
+    groups_to_create:
+      description: "Groups created (or to create)."
+      type: int
+    memberships_to_add:
+      description: "Memberships added (or to add)."
+      type: int
+    memberships_to_remove:
+      description: "Memberships removed (or to remove)."
+      type: int
+    write_calls:
+      description: "Write requests sent."
+      type: int
+    http_requests:
+      description: "HTTP requests sent, retries included."
+      type: int
   sample: {"groups_to_create": 1, "memberships_to_add": 3, "memberships_to_remove": 0, "write_calls": 2,
            "http_requests": 5}
 """

@@ -147,8 +147,8 @@ notes:
   - The module reads Confluence users through REST as the members of its groups, so a Confluence user in no group is
     found only from CSV exports (O(instances[].users_csv) with O(instances[].memberships_csv)); a notice says which
     instances were not checked.
-  - Every report carries the notices that hold for any migration (seed "user management in cloud"): avatars are not
-    migrated, and most global permissions are not migrated.
+  - Every report carries the notices that hold for any migration (seed "user management in cloud"), namely that avatars are not
+    migrated and that most global permissions are not migrated.
   - Jira's group member list includes members of nested groups; Confluence's lists direct members.
   - Reads only the instances; it writes nothing but the report files.
 seealso:
@@ -195,6 +195,36 @@ summary:
   description: The instances read (users and groups counted) and the number of findings of each kind.
   returned: always
   type: dict
+  contains:
+    instances:
+      description: "The instances read: C(name), C(product), C(users), C(groups)."
+      type: list
+      elements: dict
+      contains:
+        name:
+          description: "The instance."
+          type: str
+        product:
+          description: "C(jira) or C(confluence)."
+          type: str
+        users:
+          description: "Users read."
+          type: int
+        groups:
+          description: "Groups read."
+          type: int
+    invalid_email:
+      description: "Users with a missing or invalid email."
+      type: int
+    duplicate_email:
+      description: "Emails shared by different user names."
+      type: int
+    merged_users:
+      description: "Emails present in several instances."
+      type: int
+    group_collision:
+      description: "Group names in several instances with different members."
+      type: int
   sample: {"instances": [{"name": "jira", "product": "jira", "users": 1200, "groups": 40}], "invalid_email": 3,
            "duplicate_email": 1, "merged_users": 800, "group_collision": 2, "password_reset": 1150,
            "unverified_domain": 12, "confluence_no_group": 0}
@@ -203,12 +233,43 @@ invalid_email:
   returned: always
   type: list
   elements: dict
+  contains:
+    instance:
+      description: "The instance."
+      type: str
+    username:
+      description: "The user name."
+      type: str
+    email:
+      description: "The email as the instance holds it (V(null) when missing)."
+      type: str
+    reason:
+      description: "C(missing) or C(invalid)."
+      type: str
+    active:
+      description: "Whether the user is active."
+      type: bool
   sample: [{"instance": "jira", "username": "svc-build", "email": null, "reason": "missing", "active": true}]
 duplicate_email:
   description: Emails shared by users with different user names; they become one cloud account.
   returned: always
   type: list
   elements: dict
+  contains:
+    email:
+      description: "The email."
+      type: str
+    users:
+      description: "The users sharing it, as C(instance) and C(username)."
+      type: list
+      elements: dict
+      contains:
+        instance:
+          description: "The instance."
+          type: str
+        username:
+          description: "The user name there."
+          type: str
   sample: [{"email": "team@example.com", "users": [{"instance": "jira", "username": "team1"},
                                                    {"instance": "jira", "username": "team2"}]}]
 merged_users:
@@ -216,6 +277,21 @@ merged_users:
   returned: always
   type: list
   elements: dict
+  contains:
+    email:
+      description: "The email."
+      type: str
+    users:
+      description: "The users sharing it, as C(instance) and C(username)."
+      type: list
+      elements: dict
+      contains:
+        instance:
+          description: "The instance."
+          type: str
+        username:
+          description: "The user name there."
+          type: str
   sample: [{"email": "alice@example.com", "users": [{"instance": "jira", "username": "alice"},
                                                     {"instance": "confluence", "username": "alice"}]}]
 group_collision:
@@ -225,6 +301,35 @@ group_collision:
   returned: always
   type: list
   elements: dict
+  contains:
+    group:
+      description: "The group name."
+      type: str
+    instances:
+      description: "The group in each instance that has it."
+      type: list
+      elements: dict
+      contains:
+        instance:
+          description: "The instance."
+          type: str
+        group:
+          description: "The group name there."
+          type: str
+        members:
+          description: "Number of members there."
+          type: int
+        gain_access:
+          description: "Emails of the users who gain this instance's group access through the merge."
+          type: list
+          elements: str
+    merged_members:
+      description: "Members of the merged cloud group."
+      type: int
+    users_gaining_access:
+      description: "Emails of every user who gains access through the merge."
+      type: list
+      elements: str
   sample: [{"group": "admins", "merged_members": 3, "users_gaining_access": ["carol@example.com"],
             "merged_membership": ["alice@example.com", "bob@example.com", "carol@example.com"],
             "users_gaining_access_by_name": ["carol (confluence)"],
@@ -235,18 +340,64 @@ password_reset:
     theirs.
   returned: always
   type: list
+  contains:
+    email:
+      description: The cloud identity.
+      type: str
+    users:
+      description: The accounts behind it.
+      type: list
+      elements: dict
+      contains:
+        instance:
+          description: The instance.
+          type: str
+        username:
+          description: The user's name there.
+          type: str
   elements: dict
   sample: [{"email": "carol@example.com", "users": [{"instance": "confluence", "username": "carol"}]}]
 unverified_domain:
   description: Cloud identities whose email domain is not in O(verified_domains) (empty when it is not given).
   returned: always
   type: list
+  contains:
+    email:
+      description: The cloud identity.
+      type: str
+    domain:
+      description: Its email domain.
+      type: str
+    users:
+      description: The accounts behind it.
+      type: list
+      elements: dict
+      contains:
+        instance:
+          description: The instance.
+          type: str
+        username:
+          description: The user's name there.
+          type: str
   elements: dict
   sample: [{"email": "ann@partner.example", "domain": "partner.example", "users": [{"instance": "jira", "username": "ann"}]}]
 confluence_no_group:
   description: Confluence users in no group (only for instances read from CSV exports with memberships).
   returned: always
   type: list
+  contains:
+    instance:
+      description: The Confluence instance.
+      type: str
+    username:
+      description: The user's name.
+      type: str
+    email:
+      description: The user's email.
+      type: str
+    active:
+      description: Whether the account is active.
+      type: bool
   elements: dict
   sample: [{"instance": "wiki", "username": "olduser", "email": "old@example.com", "active": true}]
 confluence_no_group_checked:
@@ -260,12 +411,30 @@ notices:
     that were skipped, each with an C(id) and a C(text).
   returned: always
   type: list
+  contains:
+    id:
+      description: What the notice is about (V(avatars), V(global_permissions), or a skipped check).
+      type: str
+    text:
+      description: The notice.
+      type: str
   elements: dict
   sample: [{"id": "avatars", "text": "Avatars are not migrated: every migrated user uploads a new avatar in cloud."}]
 reports:
   description: The report files and which of them were (or in check mode would be) written.
   returned: always
   type: dict
+  contains:
+    markdown:
+      description: "Path of the Markdown report."
+      type: str
+    html:
+      description: "Path of the HTML report."
+      type: str
+    changed:
+      description: "Which reports were (or would be) written: C(markdown), C(html)."
+      type: list
+      elements: str
   sample: {"markdown": "/srv/reports/preflight.md", "html": "/srv/reports/preflight.html", "changed": ["html"]}
 """
 

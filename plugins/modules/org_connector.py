@@ -34,7 +34,7 @@ requirements:
 extends_documentation_fragment:
   - dcops.atlassian_cloud.cloud_connection
   - dcops.atlassian_cloud.attributes
-  - dcops.atlassian_cloud.attributes.ACTIONGROUP_ATLASSIAN
+  - dcops.atlassian_cloud.attributes.ACTIONGROUP_CLOUD_ADMIN
 attributes:
   check_mode:
     support: full
@@ -179,6 +179,22 @@ connector:
   description: The connector after the run.
   returned: always
   type: dict
+  contains:
+    id:
+      description: "Connector ID."
+      type: str
+    name:
+      description: "Instance name shown in Atlassian Administration."
+      type: str
+    base_url:
+      description: "Base URL of the instance."
+      type: str
+    status:
+      description: "C(Initialized), C(Connected), C(Interrupted) or C(Disconnected)."
+      type: str
+    app_connector_count:
+      description: "App connectors (Rovo, Portfolio Insights) on the connector."
+      type: int
   sample: {"id": "7d1f0c2e-54a3-4b8e-9d0a-3c5e2f1a6b7c", "name": "Jira production",
            "base_url": "https://jira.example.com", "status": "Connected", "app_connector_count": 0}
 actions:
@@ -192,6 +208,16 @@ removed_app_connectors:
   returned: always
   type: list
   elements: dict
+  contains:
+    id:
+      description: "App connector ID."
+      type: str
+    name:
+      description: "Its name (C(Rovo for Jira), ...)."
+      type: str
+    type:
+      description: "Its type (C(rovo-jira), C(rovo-confluence), C(portfolio-insights))."
+      type: str
   sample: [{"id": "0b6f...", "type": "rovo-jira", "name": "Rovo for Jira"}]
 credentials_issued:
   description: Whether this run issued new client credentials.

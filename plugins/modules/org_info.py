@@ -28,7 +28,7 @@ extends_documentation_fragment:
   - dcops.atlassian_cloud.cloud_connection
   - dcops.atlassian_cloud.attributes
   - dcops.atlassian_cloud.attributes.INFO_MODULE
-  - dcops.atlassian_cloud.attributes.ACTIONGROUP_ATLASSIAN
+  - dcops.atlassian_cloud.attributes.ACTIONGROUP_CLOUD_ADMIN
 options:
   gather:
     description:
@@ -63,23 +63,57 @@ orgs:
   returned: C(orgs) in O(gather)
   type: list
   elements: dict
+  contains:
+    id:
+      description: "ID."
+      type: str
+    name:
+      description: "Name."
+      type: str
   sample: [{"id": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", "name": "Example Inc"}]
 org:
   description: The organization O(org_id).
   returned: C(orgs) in O(gather)
   type: dict
+  contains:
+    id:
+      description: "ID."
+      type: str
+    name:
+      description: "Name."
+      type: str
   sample: {"id": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", "name": "Example Inc"}
 directories:
   description: Directories of the organization.
   returned: C(directories) in O(gather)
   type: list
   elements: dict
+  contains:
+    id:
+      description: "ID."
+      type: str
+    name:
+      description: "Name."
+      type: str
   sample: [{"id": "5f6e7d8c-9b0a-4c1d-8e2f-3a4b5c6d7e8f", "name": "Okta"}]
 domains:
   description: Domains with their claim type and verification status.
   returned: C(domains) in O(gather)
   type: list
   elements: dict
+  contains:
+    id:
+      description: "Domain ID."
+      type: str
+    name:
+      description: "The domain."
+      type: str
+    claim_type:
+      description: "How the domain was claimed, as the organizations API names it (C(DNS))."
+      type: str
+    status:
+      description: "Verification status (C(VERIFIED))."
+      type: str
   sample: [{"id": "d-1", "name": "example.com", "claim_type": "DNS", "status": "VERIFIED"}]
 groups:
   description: Groups of every directory with their member counts; C(external_synced) groups come from an identity
@@ -87,6 +121,25 @@ groups:
   returned: C(groups) in O(gather)
   type: list
   elements: dict
+  contains:
+    id:
+      description: "Group ID."
+      type: str
+    name:
+      description: "Group name."
+      type: str
+    description:
+      description: "Description."
+      type: str
+    directory_id:
+      description: "Directory of the group."
+      type: str
+    external_synced:
+      description: "Whether an identity provider syncs it."
+      type: bool
+    members:
+      description: "Number of members."
+      type: int
   sample: [{"id": "4d5e", "name": "jira-users", "directory_id": "5f6e", "description": "", "members": 120,
             "external_synced": false}]
 auth_policies:
@@ -94,6 +147,22 @@ auth_policies:
   returned: C(auth_policies) in O(gather)
   type: list
   elements: dict
+  contains:
+    id:
+      description: "Policy ID."
+      type: str
+    name:
+      description: "Policy name."
+      type: str
+    type:
+      description: "C(billable) or C(non_billable)."
+      type: str
+    is_default:
+      description: "Whether it is the default policy."
+      type: bool
+    members:
+      description: "Number of members."
+      type: int
   sample: [{"id": "9a8b", "name": "Default policy", "type": "billable", "is_default": true, "members": 120}]
 """
 

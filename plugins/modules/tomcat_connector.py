@@ -155,6 +155,16 @@ changes:
   returned: success
   type: list
   elements: dict
+  contains:
+    attribute:
+      description: "The attribute."
+      type: str
+    before:
+      description: "Its value before (V(null) when absent)."
+      type: str
+    after:
+      description: "Its value after (V(null) when removed)."
+      type: str
   sample:
     - {attribute: secure, before: null, after: "true"}
     - {attribute: proxyPort, before: "80", after: "443"}
@@ -173,6 +183,16 @@ candidates:
   returned: failure to select a connector
   type: list
   elements: dict
+  contains:
+    line:
+      description: "Line of the connector in server.xml."
+      type: int
+    port:
+      description: "Its C(port) attribute."
+      type: str
+    protocol:
+      description: "Its C(protocol) attribute."
+      type: str
   sample:
     - {port: "8080", protocol: HTTP/1.1, line: 36}
     - {port: "8009", protocol: AJP/1.3, line: 52}

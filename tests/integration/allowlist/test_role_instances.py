@@ -16,21 +16,18 @@ NODES = {"jira-node-1": "jira", "jira-node-2": "jira", "wiki-node-1": "confluenc
 
 
 def inventory(sandbox, tmp_path):
-    hosts = {}
-    for node, persona in NODES.items():
+    """The shared layout: one dc_instances host per instance, every node in dc_nodes naming its instance."""
+    instances = {}
+    for persona in sorted(set(NODES.values())):
         info = sandbox.persona(persona)
-        hosts[node] = {
-            "ansible_connection": "local",
-            "cloud_connector_prereqs_url": info["url"],
-            "cloud_connector_prereqs_token": info["token"],
-        }
+        instances[persona] = {"dc_url": info["url"], "dc_token": info["token"], "dc_ca_path": sandbox.ca_path}
+    nodes = {node: {"ansible_connection": "local", "dc_instance": persona, "dc_manage_firewall": False}
+             for node, persona in NODES.items()}
     data = {
         "all": {
             "hosts": {"localhost": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}},
-            "vars": {"ansible_python_interpreter": sys.executable,
-                     "cloud_connector_prereqs_ca_path": sandbox.ca_path,
-                     "cloud_connector_prereqs_manage_firewall": False},
-            "children": {"atlassian_dc_nodes": {"hosts": hosts}},
+            "vars": {"ansible_python_interpreter": sys.executable},
+            "children": {"dc_instances": {"hosts": instances}, "dc_nodes": {"hosts": nodes}},
         }
     }
     path = tmp_path / "inventory.json"

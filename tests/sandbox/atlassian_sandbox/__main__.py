@@ -33,7 +33,8 @@ def _parser():
 
 
 def serve(args):
-    workdir = Path(args.dir)
+    # Absolute, so sandbox.json's ca_path works from any directory a playbook runs in.
+    workdir = Path(args.dir).resolve()
     sandbox = Sandbox(workdir, scheme="http" if args.plain_http else "https", port_base=args.port_base,
                       state_file=args.state_file)
     loop = asyncio.new_event_loop()
@@ -48,7 +49,7 @@ def serve(args):
 
 
 def start(args):
-    workdir = Path(args.dir)
+    workdir = Path(args.dir).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     env_file = workdir / ENV_NAME
     if env_file.exists():

@@ -1,0 +1,65 @@
+"""The org_connector role as AWX runs it and as an operator watches it: connection settings from the environment
+only (nothing but the URL in variables), a clear stop before any request when a required setting is empty, and the
+wait for Connected showing every status read with the attempts left."""
+
+import textwrap
+
+from helpers import run_playbook
+
+ROLE = "dcops.atlassian_cloud.org_connector"
+
+
+def _play(sandbox, tmp_path, tasks_from="main", **role_vars):
+    variables = dict(org_connector_credentials_dir=str(tmp_path / "credentials"), org_connector_wait_interval=0.3,
+                     **role_vars)
+    rendered = "\n".join("        %s: %r" % item for item in variables.items())
+    return textwrap.dedent("""\
+        - name: Link the Jira persona
+          hosts: localhost
+          gather_facts: false
+          tasks:
+            - name: Run the role
+              ansible.builtin.include_role:
+                name: %s
+                tasks_from: %s
+              vars:
+        """) % (ROLE, tasks_from) + rendered + "\n"
+
+
+def _environment(sandbox):
+    jira, cloud = sandbox.persona("jira"), sandbox.persona("cloud")
+    return {"ATLASSIAN_DC_URL": jira["url"], "ATLASSIAN_DC_USER": jira["user"],
+            "ATLASSIAN_DC_PASSWORD": jira["password"], "ATLASSIAN_API_URL": cloud["url"],
+            "ATLASSIAN_ORG_ID": cloud["org_id"], "ATLASSIAN_ORG_API_KEY": cloud["api_key"],
+            "SSL_CERT_FILE": sandbox.ca_path}
+
+
+def test_credentials_only_in_the_environment_reach_the_modules(sandbox, tmp_path):
+    run = run_playbook(_play(sandbox, tmp_path), env=_environment(sandbox))
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert sandbox.state()["jira"]["cloud_connector"]["connection"]["connectorId"]
+    assert not [e for e in sandbox.log("cloud") if "/orgs//" in e["path"]]
+
+
+def test_an_empty_org_id_stops_before_any_request(sandbox, tmp_path):
+    env = dict(_environment(sandbox), ATLASSIAN_ORG_ID="")
+    run = run_playbook(_play(sandbox, tmp_path, org_connector_cloud_org_id=""), env=env)
+    assert run.returncode != 0
+    assert "the organization ID is not set or empty: set org_connector_cloud_org_id or ATLASSIAN_ORG_ID" in run.stdout
+    assert sandbox.log("cloud") == [] and sandbox.log("jira") == []
+
+
+def test_the_wait_for_connected_shows_each_read_and_names_the_status_it_ended_in(sandbox, tmp_path, run_module,
+                                                                                 cloud_admin):
+    linked = run_playbook(_play(sandbox, tmp_path), env=_environment(sandbox))
+    assert linked.returncode == 0, linked.stdout[-3000:]
+    connector_id = sandbox.state()["jira"]["cloud_connector"]["connection"]["connectorId"]
+    cloud_admin.interrupt(connector_id)
+
+    waited = run_playbook(_play(sandbox, tmp_path, tasks_from="wait_connected", org_connector_wait_timeout=1,
+                                _org_connector_base_url=sandbox.url("jira")), env=_environment(sandbox))
+    assert waited.returncode != 0
+    assert "FAILED - RETRYING: [localhost]: Wait until the organization connector is Connected (3 retries left)" \
+        in waited.stdout
+    assert "(1 retries left)" in waited.stdout
+    assert "is Interrupted after 1 s, not Connected" in waited.stdout, waited.stdout[-2500:]

@@ -1,0 +1,44 @@
+"""Every list and dict a module returns documents its shape with `contains` (what users write `when:` and
+`loop:` against), except mappings keyed by data (group names, host names, attribute names), whose keys no
+documentation can list, and values that take the shape of an option they echo."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+KEYED_BY_DATA = {
+    "egress_rule": {"resolved"},
+    "group_flatten": {"flat", "users", "lost_memberships.by_group", "lost_memberships.by_user", "depth.histogram",
+                      "sync.added", "sync.kept", "sync.removed"},
+    "group_sync": {"added", "kept", "removed"},
+    "tomcat_connector": {"connector"},
+}
+SHAPE_OF_AN_OPTION = {
+    "auth_policy": {"policy.settings.sso", "policy.settings.password"},
+    "dc_allowlist": {"actions.rule", "actions.before"},
+    "byok_role": {"drift.drifted_resources.property_differences"},
+}
+
+
+def undocumented_shapes(returns, prefix=""):
+    for key, value in (returns or {}).items():
+        kind = value.get("type")
+        if (kind == "dict" or (kind == "list" and value.get("elements") == "dict")) and "contains" not in value:
+            yield prefix + key
+        yield from undocumented_shapes(value.get("contains"), prefix + key + ".")
+
+
+def test_every_list_and_dict_return_value_documents_its_contents():
+    names = ["dcops.atlassian_cloud.%s" % p.stem for p in sorted((ROOT / "plugins" / "modules").glob("*.py"))]
+    shown = subprocess.run([str(Path(sys.executable).parent / "ansible-doc"), "--json", "-t", "module", *names],
+                           capture_output=True, text=True, check=True, timeout=120)
+    missing = {}
+    for name, entry in json.loads(shown.stdout).items():
+        module = name.split(".")[-1]
+        allowed = KEYED_BY_DATA.get(module, set()) | SHAPE_OF_AN_OPTION.get(module, set())
+        left = set(undocumented_shapes(entry.get("return"))) - allowed
+        if left:
+            missing[module] = sorted(left)
+    assert missing == {}
