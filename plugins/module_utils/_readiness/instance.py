@@ -134,6 +134,15 @@ def _dc_connector(client, name):
     return check("dc_connector", MISSING, "%s: the connection is not active" % status, name, **details)
 
 
+def blocked(check_id, product, version, name):
+    """A connector check on an instance below the cloud connector minimum: the connector path does not apply."""
+    item = check(check_id, RISK, "%s %s cannot host a cloud connector: below the minimum the path is the Cloud "
+                 "Companion app, application links or in-product integrations" % (
+                     info.PRODUCT_NAMES.get(product, product), version), name)
+    item["fix"] = check("version", RISK, "", name)["fix"]
+    return item
+
+
 def _directory(client, facts, name):
     """Users and groups for the preflight, in the shape analysis.analyze reads back (sets become lists)."""
     if facts["product"] == "jira":
@@ -165,7 +174,8 @@ def collect(client, name, url, base_url=None, portfolio_insights=False, companio
         _base_url(facts, expected, name),
         _allowlist(client, name),
         _companion(client, name, portfolio_insights, companion_key, companion_version),
-        _dc_connector(client, name),
+        _dc_connector(client, name) if facts["cloud_connector_supported"]
+        else blocked("dc_connector", facts["product"], facts["version"], name),
     ]
     if directory:
         try:

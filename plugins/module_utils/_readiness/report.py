@@ -24,6 +24,7 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._readiness.c
     check,
     worst,
 )
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._readiness.instance import blocked
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._readiness.node import NODE_CHECKS
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._readiness.org import (
     collect as collect_org,
@@ -34,6 +35,10 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._readiness.o
 SCHEMA = "dcops.atlassian_cloud/readiness-report/1"
 TITLE = "Atlassian Cloud readiness of the Data Center estate"
 # The matrix columns, in the order of the main job (connect_data_center.yml).
+# Short labels for the one-screen summary (9 characters).
+SHORT = {"version": "version", "base_url": "base URL", "allowlist": "allowlist", "egress": "egress",
+         "tunnel": "tunnel", "tomcat": "serving", "companion": "companion", "org_connector": "org conn",
+         "dc_connector": "DC conn"}
 COLUMNS = (
     ("version", "Version gate", "instance"),
     ("base_url", "Base URL", "instance"),
@@ -103,6 +108,8 @@ def build(instances, nodes, organization):
                 cells[column] = own[column]
             elif source == "nodes":
                 cells[column] = _aggregate(column, node_results, instance["name"])
+            elif instance.get("cloud_connector_supported") is False:
+                cells[column] = blocked(column, instance["product"], instance["version"], instance["name"])
             elif instance.get("reachable", True):
                 cells[column] = connector_check(organization["connectors"], instance["base_url"], instance["name"])
             else:
@@ -148,7 +155,7 @@ def summary_lines(document):
     counts = document["counts"]
     width = max([len(r["name"]) for r in document["instances"]] + [12])
     lines = ["Readiness: %s" % ", ".join("%d %s" % (counts[s], s) for s in STATES)]
-    header = " ".join(c["id"][:9].ljust(9) for c in document["columns"])
+    header = " ".join(SHORT[c["id"]].ljust(9) for c in document["columns"])
     lines.append("%s  %s" % ("instance".ljust(width), header))
     for row in document["instances"]:
         lines.append("%s  %s" % (row["name"].ljust(width), " ".join(c["state"].ljust(9) for c in row["cells"])))
