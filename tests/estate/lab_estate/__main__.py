@@ -21,6 +21,15 @@ def _node_backend(text):
     return node, backend
 
 
+def expected(line, opened):
+    """Whether a probe line shows the node closed (before the job) or opened (after it)."""
+    reaches = list(line["reaches"].values())
+    if reaches != [opened, False, False]:
+        return False
+    tomcat = line.get("tomcat")
+    return tomcat is None or (tomcat["secure"], tomcat["scheme"]) == ((True, "https") if opened else (False, "http"))
+
+
 def _parser():
     parser = argparse.ArgumentParser(prog="lab_estate", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -34,6 +43,9 @@ def _parser():
                         help="another firewall for one node (repeatable)")
     parser.add_argument("--sandbox-env", help="the sandbox's sandbox.json: write DIR/inventory for it")
     parser.add_argument("--no-tomcat", action="store_true", help="no Tomcat on the private instance's nodes")
+    parser.add_argument("--expect", choices=["closed", "open"],
+                        help="probe: fail unless every node is closed (nothing reaches out, no tunnel) or open "
+                             "(only api.atlassian.com:443 reaches out; Tomcat nodes serve request.isSecure())")
     parser.add_argument("--timeout", type=float, default=180, help="start: seconds to wait for every node")
     return parser
 
@@ -58,11 +70,17 @@ def main(argv=None):
             if not state:
                 print("not running", file=sys.stderr)
                 return 1
+            wrong = []
             for node in state["nodes"]:
                 line = {"node": node["name"], "backend": node["backend"], "reaches": estate.probe_egress(node)}
                 if node["tomcat"]:
                     line["tomcat"] = estate.probe_tomcat(node)
                 print(json.dumps(line))
+                if args.expect and not expected(line, args.expect == "open"):
+                    wrong.append(node["name"])
+            if wrong:
+                print("lab_estate: not %s as expected: %s" % (args.expect, ", ".join(wrong)), file=sys.stderr)
+                return 1
     except EstateError as exc:
         print("lab_estate: %s" % exc, file=sys.stderr)
         return 1
