@@ -1,6 +1,6 @@
 """Build and tear down a lab estate of Data Center nodes, each its own network namespace reached over SSH.
 
-Layout of one run (every name carries the run id, the pid of the `start` that made it):
+Layout of one run (every name carries the run id: the pid of the `start` that made it and a count):
 
 - a bridge `estb<run>` in the controller's (root) namespace holding 10.213.X.1/24, X being the first /24 of
   10.213.0.0/16 no route of the controller uses yet; nothing else of the controller's network is touched, and the
@@ -20,6 +20,7 @@ earlier run crashed) removes exactly that.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import secrets
@@ -77,6 +78,9 @@ BASE_RULES_LOAD = {
     "nftables": "nft -f {rules}",
     "iptables": "iptables-restore -w < {rules} && ip6tables-restore -w < {rules}",
 }
+
+
+_STARTS = itertools.count()
 
 
 class EstateError(Exception):
@@ -163,7 +167,8 @@ class Estate:
             if chosen not in BACKENDS:
                 raise EstateError("firewall backend %r: the lab supports %s" % (chosen, ", ".join(BACKENDS)))
         self.dir.mkdir(parents=True, exist_ok=True)
-        run = "%d" % (os.getpid() % 100000)
+        # Names must be unique on the machine and short (an interface name has at most 15 characters).
+        run = "%d%d" % (os.getpid() % 100000, next(_STARTS) % 10)
         state = {"run": run, "dir": str(self.dir), "bridge": None, "subnet": None, "namespaces": [],
                  "instances": [], "nodes": [], "cloud": None, "started": time.time()}
         self._save(state)

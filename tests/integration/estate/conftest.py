@@ -26,6 +26,12 @@ def require_estate_tools():
         pytest.skip("missing tools: %s" % ", ".join(missing))
 
 
+@pytest.fixture
+def estate_tools():
+    """Skips the test when the estate cannot be built here."""
+    require_estate_tools()
+
+
 @pytest.fixture(scope="session")
 def lab_estate(sandbox_session, tmp_path_factory):
     require_estate_tools()

@@ -69,10 +69,7 @@ def test_connect_data_center_over_ssh_opens_only_443_and_rolls_the_tunnel(lab_es
     assert {row[4] for row in _table(check, "Summarise the nodes")[1:]} == {"open"}
 
 
-def test_a_new_start_cleans_a_crashed_run_and_stop_leaves_nothing(tmp_path):
-    from conftest import require_estate_tools
-
-    require_estate_tools()
+def test_a_new_start_cleans_a_crashed_run_and_stop_leaves_nothing(estate_tools, tmp_path):
     estate = Estate(tmp_path / "lab")
     first = estate.start(nodes=1, private_nodes=0)
     # A crash leaves the state file and everything it lists; the next start must remove them first.
