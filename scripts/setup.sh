@@ -10,6 +10,7 @@ APT_PACKAGES=(
   slapd ldap-utils                  # nested groups: a real OpenLDAP directory
   nftables iptables firewalld ufw   # egress rules: every firewall backend, in network namespaces
   iproute2 dbus                     # namespaces; firewalld's private D-Bus
+  openssh-server python3-lxml       # lab estate: sshd per DC node; lxml for tomcat_connector on the nodes
   chromium                          # migration preflight: the HTML report opened in a real browser
 )
 
