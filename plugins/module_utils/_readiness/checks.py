@@ -69,21 +69,31 @@ def check(check_id, state, reason, limit=None, **details):
             "fix": None if state == DONE else fix_for(check_id, limit), "details": details}
 
 
+def unknown(check_id, reason, remedy):
+    """An `unknown` check: its fix is what makes the check possible, not the step it checks."""
+    item = check(check_id, UNKNOWN, reason)
+    item["fix"] = remedy
+    return item
+
+
 def unknown_from_error(check_id, exc, what, limit=None):
     """An `unknown` check from an error that kept the check from being made."""
-    if isinstance(exc, ApiError):
-        if exc.status in (401, 403):
-            reason = "%s needs administrator credentials (HTTP %s from %s)" % (what, exc.status, exc.path)
-        elif exc.status == 404:
-            reason = ("%s is not readable: %s answered 404 (a UI-internal endpoint; set api_overrides if its path "
-                      "differs on this version)" % (what, exc.path))
-        elif exc.status is None:
-            reason = "%s could not be read: %s" % (what, exc.detail)
-        else:
-            reason = "%s could not be read: %s" % (what, exc)
+    remedy = None
+    if isinstance(exc, ApiError) and exc.status in (401, 403):
+        reason = "%s needs administrator credentials (HTTP %s from %s)" % (what, exc.status, exc.path)
+        remedy = ("Give a system administrator (dc_user and dc_password, or dc_token) or an organization admin API "
+                  "key (atlassian_org_api_key)")
+    elif isinstance(exc, ApiError) and exc.status == 404:
+        reason = "%s is not readable: %s answered 404 (a UI-internal endpoint)" % (what, exc.path)
+        remedy = "Set api_overrides for this operation if its path differs on this version (docs/api-contract.md)"
+    elif isinstance(exc, ApiError) and exc.status is None:
+        reason = "%s could not be read: %s" % (what, exc.detail)
     else:
         reason = "%s could not be read: %s" % (what, exc)
-    return check(check_id, UNKNOWN, reason, limit)
+    item = check(check_id, UNKNOWN, reason, limit)
+    if remedy:
+        item["fix"] = remedy
+    return item
 
 
 def worst(states):

@@ -32,6 +32,7 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._readiness.c
     RISK,
     UNKNOWN,
     check,
+    unknown,
     unknown_from_error,
 )
 
@@ -165,7 +166,8 @@ def collect(client, name, url, base_url=None, portfolio_insights=False, companio
     except (ApiError, info.ProductError) as exc:
         result["reachable"] = False
         reason = "the instance did not answer as Jira or Confluence: %s" % exc
-        result["checks"] = [check(c, UNKNOWN, reason) for c in INSTANCE_CHECKS]
+        result["checks"] = [unknown(c, reason, "Check dc_url (context path included), dc_ca_path and that the "
+                                               "controller reaches the instance") for c in INSTANCE_CHECKS]
         return result
     result.update({"product": facts["product"], "version": facts["version"],
                    "cloud_connector_supported": facts["cloud_connector_supported"]})

@@ -25,6 +25,7 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._readiness.c
     RISK,
     UNKNOWN,
     check,
+    unknown,
 )
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._tomcat.server_xml import (
     ServerXml,
@@ -91,10 +92,10 @@ def tunnel(server_xml_path, private, port=None, protocol=None, proxy_name=None, 
     """The HTTP connector's tunnel attributes; a private instance needs secure="true" and scheme="https"."""
     details = {"server_xml": server_xml_path, "private": private}
     if not server_xml_path:
-        state = UNKNOWN if private else DONE
-        reason = ("no server.xml path known (app_tunnel_install_dir or app_tunnel_server_xml)" if private
-                  else "not a private instance: no application tunnel needed")
-        return check("tunnel", state, reason, limit, **details)
+        if private:
+            return unknown("tunnel", "no server.xml path known for this node",
+                           "Set app_tunnel_install_dir or app_tunnel_server_xml for the node")
+        return check("tunnel", DONE, "not a private instance: no application tunnel needed", limit, **details)
     try:
         with open(server_xml_path, "rb") as stream:
             document = ServerXml(stream.read())
@@ -128,7 +129,8 @@ def tunnel(server_xml_path, private, port=None, protocol=None, proxy_name=None, 
 def service(fetch, health_url, limit=None):
     """Whether the node's service answers its health URL; `fetch(url)` returns (status, text)."""
     if not health_url:
-        return check("tomcat", UNKNOWN, "no health URL known for this node (app_tunnel_health_url)", limit)
+        return unknown("tomcat", "no health URL known for this node",
+                       "Set app_tunnel_health_url for the node (e.g. http://localhost:8080/status)")
     status, text = fetch(health_url)
     details = {"health_url": health_url, "status": status}
     if status == 200:

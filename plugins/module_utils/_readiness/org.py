@@ -34,6 +34,7 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._readiness.c
     RISK,
     UNKNOWN,
     check,
+    unknown,
     unknown_from_error,
 )
 
@@ -57,7 +58,7 @@ def read_connectors(client, org_id):
 def connector_check(connectors, base_url, name):
     """The org_connector check of one instance from the organization's connector list."""
     if connectors["connectors"] is None:
-        return dict(connectors["error"], fix=check("org_connector", MISSING, "", name)["fix"])
+        return dict(connectors["error"])
     wanted = normalize_base_url(base_url)
     found = next((c for c in connectors["connectors"] if normalize_base_url(c["base_url"]) == wanted), None)
     if found is None:
@@ -81,8 +82,7 @@ def _policies(client, org_id, intended):
         found = [auth_policies.describe(p) for p in auth_policies.read_org(client, org_id).policies]
     except ApiError as exc:
         error = unknown_from_error("auth_policies", exc, "The authentication policies")
-        return None, [error, dict(error, id="policy_coverage", fix=check("policy_coverage", MISSING, "")["fix"]),
-                      dict(error, id="sso_idp", fix=check("sso_idp", MISSING, "")["fix"])]
+        return None, [error, dict(error, id="policy_coverage"), dict(error, id="sso_idp")]
     names = [p["name"] for p in found]
     absent = [name for name in intended if name not in names]
     summary = [{"name": p["name"], "default": p["default"], "type": p["type"], "members": p["member_count"],
@@ -150,14 +150,15 @@ def byok_check(run_verified):
     from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._byok.stack import StackError
 
     if run_verified is None:
-        return check("byok", UNKNOWN, "no AWS connection given (byok_aws_*): the BYOK role stack was not read")
+        return unknown("byok", "no AWS connection given: the BYOK role stack was not read",
+                       "Set readiness_report_byok_aws (profile, region or keys) to read it")
     try:
         result, warnings = run_verified()
     except StackError as exc:
         state = MISSING if "does not exist" in str(exc) else RISK
         return check("byok", state, str(exc))
-    details = dict((k, result.get(k)) for k in ("stack_name", "stack_status", "termination_protection",
-                                                 "account_mfa_enabled", "drift"))
+    keys = ("stack_name", "stack_status", "termination_protection", "account_mfa_enabled", "drift")
+    details = dict((k, result.get(k)) for k in keys)
     if warnings:
         return check("byok", RISK, "; ".join(warnings), **details)
     return check("byok", DONE, "stack %s is %s, MFA on, no drift" % (result["stack_name"], result["stack_status"]),
@@ -168,7 +169,8 @@ def byok_check(run_verified):
 def nested_check(client, org_id, structure, structure_error=None):
     """Memberships a flat sync would drop: those a group has only through nesting and the cloud group lacks."""
     if structure is None:
-        return check("nested_groups", UNKNOWN, structure_error or "no group structure given (nested_groups_source)")
+        return unknown("nested_groups", structure_error or "no group structure given",
+                       "Set readiness_report_nested_groups_source to the YAML group structure")
     try:
         flattening = flatten(structure, on_cycle="merge")
     except CycleError as exc:
@@ -206,7 +208,8 @@ def nested_check(client, org_id, structure, structure_error=None):
 def preflight_check(directories, errors=()):
     """The migration preflight over the instances' users and groups (read by the instance collector)."""
     if not directories:
-        return check("preflight", UNKNOWN, "; ".join(errors) or "no instance's users and groups were read")
+        return unknown("preflight", "; ".join(errors) or "no instance's users and groups were read",
+                       "Give administrator credentials and keep readiness_report_preflight true")
     instances = []
     for directory in directories:
         instance = sources.Instance(directory["name"], directory["product"])
@@ -228,15 +231,15 @@ def preflight_check(directories, errors=()):
 def collect(client, org_id, intended_policies=(), run_verified=None, structure=None, structure_error=None):
     """The organization's checks and connector list; `client` None means no cloud credentials."""
     if client is None:
-        reason = "no organization API key (atlassian_org_id / atlassian_org_api_key): the cloud side was not read"
-        return {"connectors": {"connectors": None, "error": check("org_connector", UNKNOWN, reason)},
-                "checks": [check(c, UNKNOWN, reason) for c in ORG_CHECKS[:3]]
+        reason = "no organization API key: the cloud side was not read"
+        remedy = "Set atlassian_org_id and atlassian_org_api_key (vault the key)"
+        return {"connectors": {"connectors": None, "error": unknown("org_connector", reason, remedy)},
+                "checks": [unknown(c, reason, remedy) for c in ORG_CHECKS[:3]]
                 + [byok_check(run_verified), nested_check(None, org_id, structure, structure_error)]}
     connectors = read_connectors(client, org_id)
     found, policy_checks = _policies(client, org_id, list(intended_policies))
     if found is not None:
         policy_checks.append(_coverage(client, org_id, found, list(intended_policies)))
         policy_checks.append(_sso(client, org_id, found))
-    return {"connectors": connectors,
-            "checks": policy_checks + [byok_check(run_verified), nested_check(client, org_id, structure,
-                                                                               structure_error)]}
+    nested = nested_check(client, org_id, structure, structure_error)
+    return {"connectors": connectors, "checks": policy_checks + [byok_check(run_verified), nested]}

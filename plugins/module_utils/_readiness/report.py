@@ -21,7 +21,7 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._readiness.c
     DONE,
     STATES,
     UNKNOWN,
-    check,
+    unknown,
     worst,
 )
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._readiness.instance import blocked
@@ -71,8 +71,12 @@ def _aggregate(column, node_results, instance_name):
     reason = "%d of %d nodes done" % (done, len(items))
     if state != DONE:
         reason += "; %s: %s" % (bad[0][0], bad[0][1]["reason"])
-    fix = None if state == DONE else checks_lib.fix_for(column, "%s_nodes" % instance_name.replace("-", "_")
-                                                        if len(bad) > 1 else bad[0][0])
+    if state == DONE:
+        fix = None
+    elif state == UNKNOWN:
+        fix = bad[0][1]["fix"]
+    else:
+        fix = checks_lib.fix_for(column, "%s_nodes" % instance_name.replace("-", "_") if len(bad) > 1 else bad[0][0])
     return {"id": column, "state": state, "reason": reason, "fix": fix,
             "details": {"nodes": dict((name, c["state"]) for name, c in items)}}
 
@@ -83,7 +87,8 @@ def _reached(node):
         return node
     reason = "the node was not reached: %s" % (node.get("unreached") or "no result")
     return {"name": node["name"], "instance": node.get("instance"), "backend": None,
-            "checks": [check(c, UNKNOWN, reason, node["name"]) for c in NODE_CHECKS]}
+            "checks": [unknown(c, reason, "Check the SSH connection to the node (ansible -m ping %s)" % node["name"])
+                       for c in NODE_CHECKS]}
 
 
 def build(instances, nodes, organization):
@@ -113,7 +118,8 @@ def build(instances, nodes, organization):
             elif instance.get("reachable", True):
                 cells[column] = connector_check(organization["connectors"], instance["base_url"], instance["name"])
             else:
-                cells[column] = check(column, UNKNOWN, "the instance did not answer, so its base URL is unknown")
+                cells[column] = unknown(column, "the instance did not answer, so its base URL is unknown",
+                                        own["version"]["fix"])
         rows.append({"name": instance["name"], "url": instance["url"], "base_url": instance["base_url"],
                      "product": instance["product"], "version": instance["version"],
                      "state": worst(c["state"] for c in cells.values()),
@@ -175,6 +181,10 @@ def _md(text):
     return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
 
 
+def _md_row(title, item):
+    return "| %s | %s | %s | %s |" % (_md(title), item["state"], _md(item["reason"]), _md(item["fix"] or ""))
+
+
 def render_markdown(document):
     counts = document["counts"]
     out = ["# %s" % TITLE, "",
@@ -188,15 +198,13 @@ def render_markdown(document):
         out.append("| %s | %s |" % (_md(row["name"]), " | ".join(c["state"] for c in row["cells"])))
     out += ["", "## Organization", "", "| check | state | reason | fix |", "|---|---|---|---|"]
     for item in document["organization"]["checks"]:
-        out.append("| %s | %s | %s | %s |" % (_md(item["title"]), item["state"], _md(item["reason"]),
-                                             _md(item["fix"] or "")))
+        out.append(_md_row(item["title"], item))
     for row in document["instances"]:
         out += ["", "## %s (%s %s)" % (row["name"], row["product"] or "?", row["version"] or "?"), "",
                 "URL: %s, base URL for the connector: %s" % (row["url"], row["base_url"]), "",
                 "| check | state | reason | fix |", "|---|---|---|---|"]
         for column, item in zip(document["columns"], row["cells"]):
-            out.append("| %s | %s | %s | %s |" % (_md(column["title"]), item["state"], _md(item["reason"]),
-                                                 _md(item["fix"] or "")))
+            out.append(_md_row(column["title"], item))
         if row["nodes"]:
             out += ["", "| node | %s |" % " | ".join(c["id"] for c in row["nodes"][0]["checks"]),
                     "|---|" + "---|" * len(row["nodes"][0]["checks"])]
