@@ -28,7 +28,6 @@ def render(tmp_path, page, screenshot):
 
     dom, console = run(["--dump-dom", page.as_uri()], "profile-dom")
     _out, more = run(["--window-size=1200,820", f"--screenshot={screenshot}", page.as_uri()], "profile-png")
-    assert screenshot.stat().st_size > 10000, "the screenshot is empty"
     return Page(dom, console + more, screenshot)
 
 

@@ -86,8 +86,9 @@ def _report(estate, sandbox, dest, nested):
                        extra_vars={"readiness_report_dest": str(dest), "readiness_report_nested_groups_source": nested})
     assert run.returncode == 0, run.stdout[-3000:]
     assert_no_write(sandbox.log())
-    assert _snapshot(estate) == before, "the readiness report changed a node"
-    return run
+    after = _snapshot(estate)
+    assert after == before, "the readiness report changed a node"
+    return run, after
 
 
 def _cells(document):
@@ -99,6 +100,7 @@ def _look(chromium, dest, document, name):
     assert_self_contained(page_file.read_text())
     shot = Path(SCREENSHOTS) / f"readiness_{name}.png" if SCREENSHOTS else dest / "readiness.png"
     page = chromium(page_file, shot)
+    assert shot.stat().st_size > 20000, "the screenshot is blank"
     assert page.console == []
     assert page.matrix() == {(row["name"], cell["id"]): cell["state"]
                              for row in document["instances"] for cell in row["cells"]}
@@ -117,6 +119,7 @@ def test_the_report_tells_fresh_half_and_fully_connected_apart_and_writes_nothin
     nested = tmp_path / "groups.yml"
     nested.write_text(json.dumps(NESTED))
 
+    snapshots = []
     for name in ("fresh", "half", "connected"):
         if name == "half":
             run = run_playbook(CONNECT, inventory=estate.dir / "inventory", env=_env(estate),
@@ -126,7 +129,10 @@ def test_the_report_tells_fresh_half_and_fully_connected_apart_and_writes_nothin
             run = run_playbook(CONNECT, inventory=estate.dir / "inventory", env=_env(estate))
             assert run.returncode == 0, run.stdout[-3000:]
         dest = tmp_path / name
-        run = _report(estate, sandbox, dest, str(nested))
+        run, snapshot = _report(estate, sandbox, dest, str(nested))
+        # The snapshot sees what the main job writes (rule sets, server.xml), so "unchanged" above means something.
+        assert snapshot not in snapshots
+        snapshots.append(snapshot)
         document = json.loads((dest / "readiness.json").read_text())
         assert _cells(document) == STATES[name], name
         assert {c["id"]: c["state"] for c in document["organization"]["checks"]} == ORG
