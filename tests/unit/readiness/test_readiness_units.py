@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiClient, ApiError
@@ -110,7 +111,6 @@ def test_renderings_are_deterministic_and_fit_a_screen():
 
 
 def test_the_json_schema_accepts_a_report():
-    jsonschema = pytest.importorskip("jsonschema")
     schema = json.loads((ROOT / "docs" / "readiness_report.schema.json").read_text())
     document = report.build([_instance("a", {"allowlist": "missing"})], [_node("a-1", "a")], None)
     jsonschema.validate(json.loads(report.render_json(document)), schema)
