@@ -43,8 +43,8 @@ FIXES = {
     "sso_idp": (None, None, "Provision the members in the identity provider before SSO is enforced"),
     "byok": ("byok.yml", "byok", None),
     "nested_groups": ("flatten_groups.yml", "groups", None),
-    "preflight": ("migration_preflight.yml", None, "Fix the users' emails and rename colliding groups in the "
-                                                   "instances before the migration"),
+    "preflight": (None, None, "Fix the users' emails and rename colliding groups in the instances before the "
+                              "migration; ansible-playbook dcops.atlassian_cloud.migration_preflight lists them all"),
 }
 
 

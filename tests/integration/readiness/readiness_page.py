@@ -27,7 +27,7 @@ def render(tmp_path, page, screenshot):
         return proc.stdout, [m.group(1) for m in CONSOLE.finditer(proc.stderr)]
 
     dom, console = run(["--dump-dom", page.as_uri()], "profile-dom")
-    _out, more = run(["--window-size=1200,820", f"--screenshot={screenshot}", page.as_uri()], "profile-png")
+    _out, more = run(["--window-size=1200,1250", f"--screenshot={screenshot}", page.as_uri()], "profile-png")
     return Page(dom, console + more, screenshot)
 
 
