@@ -147,16 +147,31 @@ def _sso(client, org_id, found):
 def byok_check(run_verified):
     """The BYOK check from `run_verified()`, which runs the role stack's read-only verification in check mode and
     returns (result, warnings), or None when no AWS connection was given."""
+    from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._byok.aws import (
+        HAS_BOTO3,
+        AwsConnectionError,
+        BotoCoreError,
+        ClientError,
+        error_message,
+    )
     from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._byok.stack import StackError
 
     if run_verified is None:
         return unknown("byok", "no AWS connection given: the BYOK role stack was not read",
                        "Set readiness_report_byok_aws (profile, region or keys) to read it")
+    if not HAS_BOTO3:
+        return unknown("byok", "boto3 is not installed on the controller", "Install boto3 (requirements.txt)")
     try:
         result, warnings = run_verified()
     except StackError as exc:
         state = MISSING if "does not exist" in str(exc) else RISK
         return check("byok", state, str(exc))
+    except AwsConnectionError as exc:
+        return unknown("byok", "the AWS connection cannot be set up: %s" % exc,
+                       "Check readiness_report_byok_aws (profile, region, keys)")
+    except (ClientError, BotoCoreError) as exc:
+        return unknown("byok", "AWS refused a read of the BYOK stack: %s" % error_message(exc),
+                       "Grant the read permissions byok_role's verification needs (docs/byok.md)")
     keys = ("stack_name", "stack_status", "termination_protection", "account_mfa_enabled", "drift")
     details = dict((k, result.get(k)) for k in keys)
     if warnings:

@@ -40,10 +40,11 @@ def main(sizes):
             bench_estate.reset_sandbox(env)
             estate = Estate(work / ("estate-%d" % size))
             started = time.monotonic()
-            estate.start(nodes=size, private_nodes=2 if size >= 10 else 0, sandbox_env=sandbox_dir / "sandbox.json",
-                         timeout=600)
-            build = time.monotonic() - started
             try:
+                # Inside the try: a start that fails half-way leaves namespaces that stop() removes.
+                estate.start(nodes=size, private_nodes=2 if size >= 10 else 0,
+                             sandbox_env=sandbox_dir / "sandbox.json", timeout=600)
+                build = time.monotonic() - started
                 bench_estate.run(CONNECT, estate)
                 rerun = bench_estate.run(CONNECT, estate)
                 report = bench_estate.run(READINESS, estate, extra=["-e", "readiness_report_dest=%s" % (work / "r")])

@@ -117,3 +117,18 @@ def test_the_json_schema_accepts_a_report():
     document["instances"][0]["cells"][0]["state"] = "fine"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(document, schema)
+
+
+def test_byok_states_from_the_role_stack_verification():
+    from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._byok.stack import StackError
+    from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._readiness.org import byok_check
+
+    def absent():
+        raise StackError("stack atlassian-key-management-role does not exist: run with state=present to create it")
+
+    assert byok_check(None)["state"] == "unknown"
+    assert byok_check(absent)["state"] == "missing"
+    result = {"stack_name": "s", "stack_status": "CREATE_COMPLETE", "account_mfa_enabled": False}
+    risky = byok_check(lambda: (result, ["two-factor authentication is off"]))
+    assert risky["state"] == "risk" and risky["fix"].endswith("--tags byok")
+    assert byok_check(lambda: (dict(result, account_mfa_enabled=True), []))["state"] == "done"
