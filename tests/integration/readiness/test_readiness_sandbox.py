@@ -9,6 +9,7 @@ import json
 import os
 
 from atlassian_sandbox.areas import auth_policies as policies_area
+from helpers import ROOT, run_playbook
 from readiness_page import assert_no_write
 
 from ansible_collections.dcops.atlassian_cloud.plugins.modules import (
@@ -18,6 +19,8 @@ from ansible_collections.dcops.atlassian_cloud.plugins.modules import (
 )
 
 SSO_POLICY = "00000000-0000-4000-8000-0000000000aa"
+PLAYBOOK = ROOT / "playbooks" / "readiness_report.yml"
+WRITE = "dcops.atlassian_cloud.readiness_report : Write the readiness report"
 
 
 def _instance(run_module, sandbox, persona, name, **extra):
@@ -120,3 +123,29 @@ def test_the_console_check_sees_a_console_error(chromium, tmp_path):
     page = tmp_path / "broken.html"
     page.write_text("<!DOCTYPE html><html><body><p>x</p><script>console.error('broken page')</script></body></html>")
     assert any("broken page" in line for line in chromium(page, tmp_path / "broken.png").console)
+
+
+def test_the_playbook_goes_on_past_an_unreachable_node_and_missing_credentials(sandbox, tmp_path):
+    """No credentials for the instance, no organization key, a node nobody answers for: a report full of
+    unknowns with their reasons, and a run that does not fail (fail_on is empty)."""
+    inventory = tmp_path / "hosts.yml"
+    inventory.write_text(json.dumps({"all": {"children": {
+        "dc_instances": {"hosts": {"jira-prod": {
+            "dc_url": sandbox.url("jira"), "dc_ca_path": sandbox.ca_path, "ansible_connection": "local",
+            "ansible_python_interpreter": "{{ ansible_playbook_python }}"}}},
+        "dc_nodes": {"hosts": {"jira-prod-1": {
+            "dc_instance": "jira-prod", "ansible_host": "127.0.0.1", "ansible_port": 9, "ansible_user": "nobody",
+            "ansible_ssh_common_args": "-o ConnectTimeout=5 -o BatchMode=yes"}}}}}}))
+    dest = tmp_path / "report"
+    run = run_playbook(PLAYBOOK, inventory=inventory, extra_vars={"readiness_report_dest": str(dest)})
+    assert run.returncode == 0, run.stdout[-3000:]
+    document = json.loads((dest / "readiness.json").read_text())
+    cells = {c["id"]: c for c in document["instances"][0]["cells"]}
+    assert cells["version"]["state"] == "done"
+    assert cells["allowlist"]["state"] == "unknown" and "HTTP 401" in cells["allowlist"]["reason"]
+    assert cells["egress"]["state"] == "unknown" and "jira-prod-1: the node was not reached" in \
+        cells["egress"]["reason"]
+    assert cells["org_connector"]["fix"] == "Set atlassian_org_id and atlassian_org_api_key (vault the key)"
+    assert {c["state"] for c in document["organization"]["checks"]} == {"unknown"}
+    assert run.task(WRITE, "localhost")["result"]["counts"] == document["counts"]
+    assert_no_write(sandbox.log())
