@@ -242,6 +242,8 @@ details{border:1px solid var(--line);border-radius:8px;padding:.4rem .8rem;margi
 summary{cursor:pointer;font-weight:600}
 code{font-size:.85rem;background:#f7f8f9;padding:0 .2rem;border-radius:3px;word-break:break-word}
 .fix{font-size:.9rem}
+.wide{overflow-x:auto}
+@media (max-width:900px){body{padding:.8rem;font-size:14px}table.matrix th.col{font-size:.75rem}}
 @media print{body{padding:0;font-size:11px;max-width:none}details{break-inside:avoid}
 .count,.s-done,.s-missing,.s-risk,.s-unknown{print-color-adjust:exact;-webkit-print-color-adjust:exact}}
 """
@@ -319,15 +321,15 @@ def render_html(document):
            '<div class="counts" id="counts">%s</div></header>' % "".join(
                '<span class="count s-%s" data-state="%s"><b>%d</b>%s</span>' % (s, s, counts[s], STATE_LABELS[s])
                for s in STATES),
-           '<section id="matrix"><h2>Instances</h2><table class="matrix"><thead><tr><th>instance</th>%s</tr></thead>'
-           "<tbody>" % "".join('<th class="col" data-check="%s">%s</th>' % (c["id"], escape(c["title"]))
-                               for c in document["columns"])]
+           '<section id="matrix"><h2>Instances</h2><div class="wide"><table class="matrix"><thead><tr>'
+           "<th>instance</th>%s</tr></thead><tbody>" % "".join(
+               '<th class="col" data-check="%s">%s</th>' % (c["id"], escape(c["title"])) for c in document["columns"])]
     for row in document["instances"]:
         out.append('<tr data-instance="%s"><th><a href="#i-%s">%s</a><br><small>%s %s</small></th>%s</tr>' % (
             escape(row["name"]), escape(row["name"]), escape(row["name"]), escape(row["product"] or "?"),
             escape(row["version"] or ""), "".join(_cell(item, row["name"], column["id"])
                                                   for column, item in zip(document["columns"], row["cells"]))))
-    out.append("</tbody></table></section>")
+    out.append("</tbody></table></div></section>")
     out.append('<section id="organization"><h2>Organization</h2>%s</section>' % _checks_table(
         document["organization"]["checks"], titles))
     out.append(_charts(document))
