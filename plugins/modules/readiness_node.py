@@ -131,8 +131,10 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._firewall.co
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._readiness import node
 
 try:
+    from http.client import HTTPException
     from urllib.error import HTTPError
 except ImportError:  # pragma: no cover - Python 2 is not supported by the collection
+    from httplib import HTTPException
     from urllib2 import HTTPError
 
 
@@ -166,7 +168,7 @@ def main():
             return response.getcode(), "HTTP %s" % response.getcode()
         except HTTPError as exc:
             return exc.code, "HTTP %s" % exc.code
-        except Exception as exc:  # pylint: disable=broad-except  # any failure to connect means "not serving"
+        except (OSError, ValueError, HTTPException) as exc:  # refused, timed out, TLS, a broken answer
             return None, str(exc)
 
     runner = CommandRunner(module.run_command)
