@@ -109,6 +109,7 @@ def _look(chromium, dest, document, name):
     assert counts == document["counts"]
 
 
+@pytest.mark.slow
 def test_the_report_tells_fresh_half_and_fully_connected_apart_and_writes_nothing(
         readiness_estate, sandbox, chromium, tmp_path):
     estate = readiness_estate
