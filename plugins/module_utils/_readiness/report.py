@@ -287,6 +287,19 @@ def _bars(title, rows, total_label, empty):
     return "".join(parts)
 
 
+def _policies(document):
+    """The authentication policies and their settings, as the auth_policies check read them."""
+    by_id = dict((c["id"], c) for c in document["organization"]["checks"])
+    found = (by_id.get("auth_policies", {}).get("details") or {}).get("policies")
+    if not found:
+        return ""
+    rows = "".join("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>" % (
+        escape(p["name"]), "yes" if p["default"] else "", escape(str(p["type"])), p["members"],
+        "enforced" if p["sso"] else "", escape(str(p["two_step"] or ""))) for p in found)
+    return ('<table id="policies"><thead><tr><th>policy</th><th>default</th><th>type</th><th>members</th><th>SSO</th>'
+            "<th>two-step</th></tr></thead><tbody>%s</tbody></table>" % rows)
+
+
 def _charts(document):
     by_id = dict((c["id"], c) for c in document["organization"]["checks"])
     coverage = by_id.get("policy_coverage", {}).get("details") or {}
@@ -330,8 +343,8 @@ def render_html(document):
             escape(row["version"] or ""), "".join(_cell(item, row["name"], column["id"])
                                                   for column, item in zip(document["columns"], row["cells"]))))
     out.append("</tbody></table></div></section>")
-    out.append('<section id="organization"><h2>Organization</h2>%s</section>' % _checks_table(
-        document["organization"]["checks"], titles))
+    out.append('<section id="organization"><h2>Organization</h2>%s%s</section>' % (_checks_table(
+        document["organization"]["checks"], titles), _policies(document)))
     out.append(_charts(document))
     out.append('<section id="details"><h2>Per instance</h2>')
     for row in document["instances"]:
