@@ -165,7 +165,8 @@ def run(playbook, estate, extra=(), times_file=None):
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode != 0:
-        raise SystemExit("%s failed (%d):\n%s" % (playbook, proc.returncode, output[-4000:]))
+        failures = "\n".join(line for line in output.splitlines() if line.startswith(("fatal:", "failed:")))
+        raise SystemExit("%s failed (%d):\n%s" % (playbook, proc.returncode, failures or output[-4000:]))
     changed = sum(int(n) for n in re.findall(r"changed=(\d+)", output))
     return {"wall": round(wall, 2), "cpu": round(cpu, 2), "peak_mib": round(peak[0] / 2 ** 20, 1), "changed": changed}
 
@@ -183,7 +184,7 @@ def reset_sandbox(env):
 def main(sizes):
     work = Path(tempfile.mkdtemp(prefix="bench-estate-"))
     sandbox_dir = work / "sandbox"
-    subprocess.run([sys.executable, "-m", "atlassian_sandbox", "start", "--dir", str(sandbox_dir)], check=True,
+    subprocess.run([sys.executable, "-m", "atlassian_sandbox", "start", "--dir", str(sandbox_dir), "--timeout", "120"], check=True,
                    capture_output=True, env=dict(os.environ, PYTHONPATH=str(ROOT / "tests" / "sandbox")))
     env = json.loads((sandbox_dir / "sandbox.json").read_text())
     read_only, debug = work / "read_only.yml", work / "debug_only.yml"

@@ -115,13 +115,15 @@ def test_connect_data_center_over_ssh_opens_only_443_and_rolls_the_tunnel(lab_es
 @pytest.mark.usefixtures("estate_tools")
 def test_a_new_start_cleans_a_crashed_run_and_stop_leaves_nothing(tmp_path):
     estate = Estate(tmp_path / "lab")
-    first = estate.start(nodes=1, private_nodes=0)
-    # A crash leaves the state file and everything it lists; the next start must remove them first.
-    second = estate.start(nodes=1, private_nodes=0)
-    namespaces = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True, check=True).stdout
-    assert not [ns for ns in first["namespaces"] if ns in namespaces.split()]
-    assert all(ns in namespaces for ns in second["namespaces"])
-    assert estate.stop()
+    try:
+        first = estate.start(nodes=1, private_nodes=0)
+        # A crash leaves the state file and everything it lists; the next start must remove them first.
+        second = estate.start(nodes=1, private_nodes=0)
+        namespaces = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True, check=True).stdout
+        assert not [ns for ns in first["namespaces"] if ns in namespaces.split()]
+        assert all(ns in namespaces for ns in second["namespaces"])
+    finally:
+        assert estate.stop()
     namespaces = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True, check=True).stdout
     links = subprocess.run(["ip", "link"], capture_output=True, text=True, check=True).stdout
     assert not [ns for ns in second["namespaces"] if ns in namespaces.split()]
