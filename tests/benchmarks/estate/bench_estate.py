@@ -7,7 +7,7 @@ Confluence instance; 1 node: one Confluence node) and a reset sandbox, then
     ansible.builtin.uri (version, allowlist, connector on both sides, the app) and ansible.builtin.command (the
     firewall ruleset, server.xml, the node's health answer), and the same playbook with ansible.builtin.debug
     tasks instead; their ratio to the rerun;
-  - controller peak memory (sum of the RSS of ansible-playbook and all its descendants, sampled every 0.1 s);
+  - controller peak memory (sum of the PSS of ansible-playbook and all its descendants, sampled every 0.1 s);
   - the rerun's slowest tasks (tests/benchmarks/estate/callback_plugins/task_times.py).
 CPU is user + system of ansible-playbook and every process it waited for (workers, ssh clients); the nodes'
 own sshd and Python run in the estate's namespaces on the same machine and are not counted.
@@ -113,8 +113,9 @@ def debug_only(text):
     return "\n".join(out) + "\n"
 
 
-def tree_rss(pid):
-    """RSS in bytes of pid and all its descendants (from /proc)."""
+def tree_pss(pid):
+    """Proportional set size in bytes of pid and all its descendants (from /proc): the forks share most of their
+    pages with ansible-playbook, which a sum of RSS would count once per fork."""
     children = {}
     total = 0
     for entry in os.listdir("/proc"):
@@ -127,13 +128,12 @@ def tree_rss(pid):
         except (OSError, IndexError):
             continue
     todo = [pid]
-    page = os.sysconf("SC_PAGE_SIZE")
     while todo:
         current = todo.pop()
         try:
-            with open("/proc/%d/statm" % current, encoding="utf-8") as statm:
-                total += int(statm.read().split()[1]) * page
-        except OSError:
+            with open("/proc/%d/smaps_rollup" % current, encoding="utf-8") as rollup:
+                total += next(int(line.split()[1]) for line in rollup if line.startswith("Pss:")) * 1024
+        except (OSError, StopIteration):
             pass
         todo.extend(children.get(current, []))
     return total
@@ -153,7 +153,7 @@ def run(playbook, estate, extra=(), times_file=None):
 
     def sample():
         while not done.is_set():
-            peak[0] = max(peak[0], tree_rss(proc.pid))
+            peak[0] = max(peak[0], tree_pss(proc.pid))
             done.wait(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -165,7 +165,8 @@ def run(playbook, estate, extra=(), times_file=None):
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode != 0:
-        raise SystemExit("%s failed (%d):\n%s" % (playbook, proc.returncode, output[-4000:]))
+        failures = "\n".join(line for line in output.splitlines() if line.startswith(("fatal:", "failed:")))
+        raise SystemExit("%s failed (%d):\n%s" % (playbook, proc.returncode, failures or output[-4000:]))
     changed = sum(int(n) for n in re.findall(r"changed=(\d+)", output))
     return {"wall": round(wall, 2), "cpu": round(cpu, 2), "peak_mib": round(peak[0] / 2 ** 20, 1), "changed": changed}
 
@@ -183,7 +184,7 @@ def reset_sandbox(env):
 def main(sizes):
     work = Path(tempfile.mkdtemp(prefix="bench-estate-"))
     sandbox_dir = work / "sandbox"
-    subprocess.run([sys.executable, "-m", "atlassian_sandbox", "start", "--dir", str(sandbox_dir)], check=True,
+    subprocess.run([sys.executable, "-m", "atlassian_sandbox", "start", "--dir", str(sandbox_dir), "--timeout", "120"], check=True,
                    capture_output=True, env=dict(os.environ, PYTHONPATH=str(ROOT / "tests" / "sandbox")))
     env = json.loads((sandbox_dir / "sandbox.json").read_text())
     read_only, debug = work / "read_only.yml", work / "debug_only.yml"
@@ -195,8 +196,8 @@ def main(sizes):
             reset_sandbox(env)
             estate = Estate(work / ("estate-%d" % size))
             started = time.monotonic()
-            state = estate.start(nodes=size, private_nodes=2 if size >= 10 else 0, sandbox_env=sandbox_dir / "sandbox.json",
-                         timeout=600)
+            state = estate.start(nodes=size, private_nodes=2 if size >= 10 else 0,
+                                 sandbox_env=sandbox_dir / "sandbox.json", timeout=600)
             build = time.monotonic() - started
             try:
                 first = run(PLAYBOOK, estate)
@@ -219,7 +220,7 @@ def main(sizes):
             print(json.dumps(row), flush=True)
     finally:
         subprocess.run([sys.executable, "-m", "atlassian_sandbox", "stop", "--dir", str(sandbox_dir)],
-                       capture_output=True, env=dict(os.environ, PYTHONPATH=str(ROOT / "tests" / "sandbox")))
+                       capture_output=True, check=False, env=dict(os.environ, PYTHONPATH=str(ROOT / "tests" / "sandbox")))
     print("| nodes | first wall s | first CPU s | rerun wall s | rerun CPU s | rerun CPU/node s | peak MiB | "
           "read-only wall s | debug wall s | rerun/read-only wall | rerun/debug wall | rerun changed |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")

@@ -56,14 +56,20 @@ PRODUCTS = {
 BASE_RULES = {
     # The node's own firewall before the collection touches it: output dropped except loopback and answers to
     # connections the node accepted (SSH from the controller). Inbound stays open, as on a node behind a
-    # load balancer.
-    "nftables": """table inet filter {
+    # load balancer. Written where the distribution keeps it (the node's own /etc), so what the egress rule
+    # persists is restored the way a boot would.
+    "nftables": """#!/usr/sbin/nft -f
+flush ruleset
+
+table inet filter {
   chain output {
     type filter hook output priority filter; policy drop;
     oif "lo" accept comment "loopback"
     ct state established,related accept comment "answers to inbound connections"
   }
 }
+
+include "/etc/nftables.d/*.nft"
 """,
     "iptables": """*filter
 :INPUT ACCEPT [0:0]
@@ -74,9 +80,10 @@ BASE_RULES = {
 COMMIT
 """,
 }
+BASE_RULES_FILES = {"nftables": ["nftables.conf"], "iptables": ["iptables/rules.v4", "iptables/rules.v6"]}
 BASE_RULES_LOAD = {
-    "nftables": "nft -f {rules}",
-    "iptables": "iptables-restore -w < {rules} && ip6tables-restore -w < {rules}",
+    "nftables": "nft -f /etc/nftables.conf",
+    "iptables": "iptables-restore -w < /etc/iptables/rules.v4 && ip6tables-restore -w < /etc/iptables/rules.v6",
 }
 
 
@@ -88,10 +95,11 @@ class EstateError(Exception):
 
 
 def sh(*args, check=True, timeout=60, **kwargs):
-    proc = subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=timeout, **kwargs)
+    proc = subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=timeout, check=False,
+                          **kwargs)
     if check and proc.returncode != 0:
-        raise EstateError("%s failed (%d): %s" % (" ".join(map(str, args)), proc.returncode,
-                                                   (proc.stderr or proc.stdout).strip()[-500:]))
+        detail = (proc.stderr or proc.stdout).strip()[-500:]
+        raise EstateError("%s failed (%d): %s" % (" ".join(map(str, args)), proc.returncode, detail))
     return proc
 
 
@@ -219,7 +227,7 @@ class Estate:
         if sandbox_env:
             from .inventory import write_inventory
 
-            write_inventory(self, state, json.loads(Path(sandbox_env).read_text()))
+            write_inventory(self, state, json.loads(Path(sandbox_env).read_text(encoding="utf-8")))
         state["ready"] = time.time()
         self._save(state)
         return state
@@ -238,7 +246,7 @@ class Estate:
         ssh_dir.mkdir(mode=0o700, exist_ok=True)
         key = ssh_dir / "id_ed25519"
         sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "lab-estate-controller", "-f", key)
-        (ssh_dir / "authorized_keys").write_text(Path(str(key) + ".pub").read_text())
+        (ssh_dir / "authorized_keys").write_text(Path(str(key) + ".pub").read_text(encoding="utf-8"))
         (ssh_dir / "authorized_keys").chmod(0o600)
 
     def _tls(self):
@@ -293,13 +301,16 @@ class Estate:
         self._layout(node, root / "upper")
         sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", node.name, "-f", root / "ssh_host_ed25519_key")
         (root / "sshd_config").write_text(self._sshd_config(node, root))
-        (root / "base-rules").write_text(BASE_RULES[node.backend])
+        (etc / "nftables.d").mkdir(exist_ok=True)
+        for name in BASE_RULES_FILES[node.backend]:
+            (etc / name).parent.mkdir(parents=True, exist_ok=True)
+            (etc / name).write_text(BASE_RULES[node.backend])
         self._attach(node.netns, node.veth, bridge, [node.address + "/24"])
         mounts = ["mount -t overlay overlay -o lowerdir=/{p},upperdir={u}/{p},workdir={w}/{p} /{p}".format(
             p=part, u=root / "upper", w=root / "work") for part in ("etc", "opt", "var")]
         script = " && ".join(mounts + [
             "mount -t tmpfs -o mode=0755 tmpfs /run", "mkdir -p /run/sshd /run/lock",
-            BASE_RULES_LOAD[node.backend].format(rules=root / "base-rules"),
+            BASE_RULES_LOAD[node.backend],
             "exec %s -D -f %s -E %s" % (SSHD, root / "sshd_config", root / "sshd.log")])
         with open(root / "holder.log", "w", encoding="utf-8") as out:
             holder = subprocess.Popen(["ip", "netns", "exec", node.netns, "unshare", "-m", "--propagation", "private",
