@@ -22,6 +22,7 @@ DOCS = {
     "migration_preflight": "migration_preflight.md",
     "nested_groups": "nested_groups.md",
     "org_connector": "org_connector.md",
+    "readiness_report": "readiness_report.md",
 }
 
 

@@ -11,6 +11,7 @@ APT_PACKAGES=(
   samba samba-ad-dc ldb-tools       # nested groups: a real Active Directory (Samba AD DC), bulk-loaded with ldbadd
   nftables iptables firewalld ufw   # egress rules: every firewall backend, in network namespaces
   iproute2 dbus                     # namespaces; firewalld's private D-Bus
+  openssh-server python3-lxml       # lab estate: sshd per DC node; lxml for tomcat_connector on the nodes
   chromium                          # migration preflight: the HTML report opened in a real browser
 )
 

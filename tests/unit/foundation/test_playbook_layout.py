@@ -20,6 +20,8 @@ STEP_TAGS = {
     "disable_connector.yml": {"connector"},
     "flatten_groups.yml": {"groups"},
     "migration_preflight.yml": {"preflight"},
+    # read only, and whole or not at all: its reads run under any --tags
+    "readiness_report.yml": {"always"},
     "rotate_connector_credentials.yml": {"connector"},
     "sync_groups.yml": {"groups"},
 }

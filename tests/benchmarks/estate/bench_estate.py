@@ -1,0 +1,235 @@
+"""connect_data_center.yml on lab estates of growing size (tests/estate), forks 20.
+
+For each size: a fresh estate (2 Tomcat nodes on the private Jira instance from 10 nodes up, the rest on the
+Confluence instance; 1 node: one Confluence node) and a reset sandbox, then
+  - the first run and the converged rerun of connect_data_center.yml (wall, controller CPU, changed=0 checked);
+  - in the same converged estate, a hand-written playbook that only reads the same things with
+    ansible.builtin.uri (version, allowlist, connector on both sides, the app) and ansible.builtin.command (the
+    firewall ruleset, server.xml, the node's health answer), and the same playbook with ansible.builtin.debug
+    tasks instead; their ratio to the rerun;
+  - controller peak memory (sum of the PSS of ansible-playbook and all its descendants, sampled every 0.1 s);
+  - the rerun's slowest tasks (tests/benchmarks/estate/callback_plugins/task_times.py).
+CPU is user + system of ansible-playbook and every process it waited for (workers, ssh clients); the nodes'
+own sshd and Python run in the estate's namespaces on the same machine and are not counted.
+
+    sudo .venv/bin/python tests/benchmarks/estate/bench_estate.py [SIZES...]   # default 1 10 50 100
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(ROOT / "tests" / "estate"))
+sys.path.insert(0, str(ROOT / "tests" / "sandbox"))
+
+from lab_estate.estate import Estate  # noqa: E402
+
+PLAYBOOK = ROOT / "playbooks" / "connect_data_center.yml"
+CALLBACKS = Path(__file__).resolve().parent / "callback_plugins"
+FORKS = 20
+
+READ_ONLY = """
+- name: Read the instances
+  hosts: dc_instances
+  gather_facts: false
+  tasks:
+    - name: Version
+      ansible.builtin.uri:
+        url: "{{ dc_url }}{{ '/rest/applinks/1.0/manifest' if 'confluence' in dc_url else '/rest/api/2/serverInfo' }}"
+        url_username: "{{ dc_user }}"
+        url_password: "{{ dc_password }}"
+        force_basic_auth: true
+        ca_path: "{{ dc_ca_path }}"
+        headers: {Accept: application/json}
+    - name: Allowlist
+      ansible.builtin.uri:
+        url: "{{ dc_url }}/rest/whitelist/latest/whitelist"
+        url_username: "{{ dc_user }}"
+        url_password: "{{ dc_password }}"
+        force_basic_auth: true
+        ca_path: "{{ dc_ca_path }}"
+    - name: Cloud Companion app
+      ansible.builtin.uri:
+        url: "{{ dc_url }}/rest/plugins/1.0/com.atlassian.cloud-companion-key"
+        url_username: "{{ dc_user }}"
+        url_password: "{{ dc_password }}"
+        force_basic_auth: true
+        ca_path: "{{ dc_ca_path }}"
+        status_code: [200, 404]
+      when: dc_portfolio_insights | bool
+    - name: Connector, DC side
+      ansible.builtin.uri:
+        url: "{{ dc_url }}/rest/cloud-connector/1.0/connection"
+        url_username: "{{ dc_user }}"
+        url_password: "{{ dc_password }}"
+        force_basic_auth: true
+        ca_path: "{{ dc_ca_path }}"
+    - name: Connectors, cloud side
+      ansible.builtin.uri:
+        url: "{{ atlassian_api_url }}/admin/v1/orgs/{{ atlassian_org_id }}/connected-sources/connectors"
+        headers: {Authorization: "Bearer {{ atlassian_org_api_key }}"}
+        ca_path: "{{ atlassian_ca_path }}"
+
+- name: Read the nodes
+  hosts: dc_nodes
+  gather_facts: false
+  tasks:
+    - name: Firewall ruleset
+      ansible.builtin.command: "{{ 'iptables -S OUTPUT' if dc_firewall_backend == 'iptables' else 'nft -j list ruleset' }}"
+      changed_when: false
+    - name: server.xml
+      ansible.builtin.command: cat {{ app_tunnel_install_dir }}/conf/server.xml
+      changed_when: false
+      when: app_tunnel_install_dir is defined
+    - name: Health
+      ansible.builtin.uri:
+        url: "{{ app_tunnel_health_url }}"
+      when: app_tunnel_health_url is defined
+"""
+
+
+def debug_only(text):
+    """The read-only playbook with every task a debug task (same hosts, same conditions)."""
+    out, skip = [], False
+    for line in text.splitlines():
+        if re.match(r"^      ansible\.builtin\.(uri|command):", line):
+            out.append("      ansible.builtin.debug: {msg: read}")
+            skip = True
+            continue
+        if skip and (line.startswith("        ") or re.match(r"^      changed_when", line)):
+            continue
+        skip = False
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def tree_pss(pid):
+    """Proportional set size in bytes of pid and all its descendants (from /proc): the forks share most of their
+    pages with ansible-playbook, which a sum of RSS would count once per fork."""
+    children = {}
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % entry, encoding="utf-8") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(entry))
+        except (OSError, IndexError):
+            continue
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            with open("/proc/%d/smaps_rollup" % current, encoding="utf-8") as rollup:
+                total += next(int(line.split()[1]) for line in rollup if line.startswith("Pss:")) * 1024
+        except (OSError, StopIteration):
+            pass
+        todo.extend(children.get(current, []))
+    return total
+
+
+def run(playbook, estate, extra=(), times_file=None):
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(ROOT / ".build" / "collections"), ANSIBLE_FORKS=str(FORKS),
+               ANSIBLE_VAULT_PASSWORD_FILE=str(estate.dir / "vault-password"), ANSIBLE_NOCOLOR="1",
+               ANSIBLE_CALLBACK_PLUGINS=str(CALLBACKS), ANSIBLE_CALLBACKS_ENABLED="task_times",
+               ANSIBLE_LOCALHOST_WARNING="False", TASK_TIMES_FILE=str(times_file or "/dev/null"))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(estate.dir / "inventory"),
+                             str(playbook), *extra], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    peak = [0]
+    done = threading.Event()
+
+    def sample():
+        while not done.is_set():
+            peak[0] = max(peak[0], tree_pss(proc.pid))
+            done.wait(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output = proc.communicate()[0]
+    wall = time.monotonic() - started
+    done.set()
+    sampler.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if proc.returncode != 0:
+        failures = "\n".join(line for line in output.splitlines() if line.startswith(("fatal:", "failed:")))
+        raise SystemExit("%s failed (%d):\n%s" % (playbook, proc.returncode, failures or output[-4000:]))
+    changed = sum(int(n) for n in re.findall(r"changed=(\d+)", output))
+    return {"wall": round(wall, 2), "cpu": round(cpu, 2), "peak_mib": round(peak[0] / 2 ** 20, 1), "changed": changed}
+
+
+def reset_sandbox(env):
+    import ssl
+    import urllib.request
+
+    context = ssl.create_default_context(cafile=env["ca_path"])
+    request = urllib.request.Request("https://localhost:%d/_sandbox/reset" % env["personas"]["cloud"]["port"],
+                                     method="POST")
+    urllib.request.urlopen(request, context=context, timeout=10).read()
+
+
+def main(sizes):
+    work = Path(tempfile.mkdtemp(prefix="bench-estate-"))
+    sandbox_dir = work / "sandbox"
+    subprocess.run([sys.executable, "-m", "atlassian_sandbox", "start", "--dir", str(sandbox_dir), "--timeout", "120"], check=True,
+                   capture_output=True, env=dict(os.environ, PYTHONPATH=str(ROOT / "tests" / "sandbox")))
+    env = json.loads((sandbox_dir / "sandbox.json").read_text())
+    read_only, debug = work / "read_only.yml", work / "debug_only.yml"
+    read_only.write_text(READ_ONLY)
+    debug.write_text(debug_only(READ_ONLY))
+    results = []
+    try:
+        for size in sizes:
+            reset_sandbox(env)
+            estate = Estate(work / ("estate-%d" % size))
+            started = time.monotonic()
+            state = estate.start(nodes=size, private_nodes=2 if size >= 10 else 0,
+                                 sandbox_env=sandbox_dir / "sandbox.json", timeout=600)
+            build = time.monotonic() - started
+            try:
+                first = run(PLAYBOOK, estate)
+                times = work / ("rerun-times-%d.json" % size)
+                rerun = run(PLAYBOOK, estate, times_file=times)
+                ours_read = run(read_only, estate)
+                ours_debug = run(debug, estate)
+            finally:
+                estate.stop()
+            slowest = sorted(json.loads(times.read_text()), key=lambda t: -t[1])[:6]
+            row = {"nodes": size, "hosts": size + len(state["instances"]),
+                   "build_s": round(build, 1), "first": first, "rerun": rerun, "read_only": ours_read,
+                   "debug_only": ours_debug, "rerun_cpu_per_node": round(rerun["cpu"] / size, 3),
+                   "rerun_wall_per_node": round(rerun["wall"] / size, 3),
+                   "rerun_vs_read_only_wall": round(rerun["wall"] / ours_read["wall"], 2),
+                   "rerun_vs_read_only_cpu": round(rerun["cpu"] / ours_read["cpu"], 2),
+                   "rerun_vs_debug_wall": round(rerun["wall"] / ours_debug["wall"], 2),
+                   "slowest_rerun_tasks": slowest}
+            results.append(row)
+            print(json.dumps(row), flush=True)
+    finally:
+        subprocess.run([sys.executable, "-m", "atlassian_sandbox", "stop", "--dir", str(sandbox_dir)],
+                       capture_output=True, check=False, env=dict(os.environ, PYTHONPATH=str(ROOT / "tests" / "sandbox")))
+    print("| nodes | first wall s | first CPU s | rerun wall s | rerun CPU s | rerun CPU/node s | peak MiB | "
+          "read-only wall s | debug wall s | rerun/read-only wall | rerun/debug wall | rerun changed |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in results:
+        print("| %d | %.1f | %.1f | %.1f | %.1f | %.3f | %.0f | %.1f | %.1f | %.2fx | %.2fx | %d |" % (
+            r["nodes"], r["first"]["wall"], r["first"]["cpu"], r["rerun"]["wall"], r["rerun"]["cpu"],
+            r["rerun_cpu_per_node"], max(r["first"]["peak_mib"], r["rerun"]["peak_mib"]), r["read_only"]["wall"],
+            r["debug_only"]["wall"], r["rerun_vs_read_only_wall"], r["rerun_vs_debug_wall"], r["rerun"]["changed"]))
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or [1, 10, 50, 100])
