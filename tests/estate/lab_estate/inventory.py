@@ -39,6 +39,9 @@ def write_inventory(estate, state, sandbox):
     root = estate.dir / "inventory"
     ssh_dir = estate.dir / "ssh"
     personas = sandbox["personas"]
+    # The sandbox writes ca_path as given by its --dir, possibly relative to where it was started (this same
+    # working directory); modules run elsewhere, so the inventory holds it absolute.
+    ca_path = os.path.abspath(sandbox["ca_path"]) if sandbox.get("ca_path") else sandbox.get("ca_path")
     cloud = personas["cloud"]
     nodes = {n["name"]: n for n in state["nodes"]}
 
@@ -66,12 +69,12 @@ def write_inventory(estate, state, sandbox):
         "atlassian_org_id": cloud["org_id"],
         "atlassian_org_api_key": "{{ vault_atlassian_org_api_key }}",
         "atlassian_api_url": cloud["url"],
-        "atlassian_ca_path": sandbox["ca_path"],
+        "atlassian_ca_path": ca_path,
     })
     _dump(root / "group_vars" / "dc_instances.yml", "Instance steps are REST calls made from the controller.", {
         "ansible_connection": "local",
         "ansible_python_interpreter": "{{ ansible_playbook_python }}",
-        "dc_ca_path": sandbox["ca_path"],
+        "dc_ca_path": ca_path,
         "org_connector_credentials_dir": str(estate.dir / "connector-credentials"),
         "org_connector_wait_interval": 0.5,
         # The sandbox's UPM installs from any URI ending in <key>-<version>.jar; a real instance takes the
