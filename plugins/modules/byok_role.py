@@ -84,8 +84,18 @@ options:
     description:
       - With O(state=verified), run CloudFormation drift detection on the stack and fail when the role differs
         from the template. Endpoints without drift detection give a warning instead.
+      - Check mode skips it unless O(check_mode_previews=true).
     type: bool
     default: true
+  check_mode_previews:
+    description:
+      - In check mode, also ask CloudFormation for the details a read cannot give, through operations that create
+        transient records in the account - a change set (created, read and deleted) that names what a
+        O(state=reset) would change, and a drift detection run for O(state=verified).
+      - Off by default, so a check run calls no AWS operation that creates anything. Without it, a reset is
+        predicted from the deployed template and parameter compared with Atlassian's template.
+    type: bool
+    default: false
 notes:
   - Needs cloudformation:DescribeStacks, DescribeStackEvents, CreateStack, UpdateStack, GetTemplate,
     UpdateTerminationProtection, CreateChangeSet, DescribeChangeSet, DeleteChangeSet, DetectStackDrift,
@@ -330,6 +340,7 @@ def main():
         termination_protection=dict(type="bool", default=True),
         require_mfa=dict(type="bool", default=True),
         detect_drift=dict(type="bool", default=True),
+        check_mode_previews=dict(type="bool", default=False),
     )
     argument_spec.update(AWS_CONNECTION_ARGUMENT_SPEC)
     module = AnsibleModule(

@@ -76,12 +76,17 @@ def delete_refused(stack_name):
     return DELETE_REFUSED % stack_name
 
 
+# What check mode names where AWS or the template decides the value at write time.
+ASSIGNED = "(assigned by AWS)"
+FROM_TEMPLATE = "(as Atlassian's template sets it)"
+
+
 class ByokRoleSettings:
     """The module options that decide what the stack should be."""
 
     def __init__(self, stack_name=DEFAULT_STACK_NAME, template_url=DEFAULT_TEMPLATE_URL,
                  key_management_account=DEFAULT_KEY_MANAGEMENT_ACCOUNT, wait_timeout=900,
-                 termination_protection=True, require_mfa=True, detect_drift=True):
+                 termination_protection=True, require_mfa=True, detect_drift=True, check_mode_previews=False):
         self.stack_name = stack_name
         self.template_url = template_url
         self.key_management_account = key_management_account
@@ -89,12 +94,13 @@ class ByokRoleSettings:
         self.termination_protection = termination_protection
         self.require_mfa = require_mfa
         self.detect_drift = detect_drift
+        self.check_mode_previews = check_mode_previews
 
     @classmethod
     def from_params(cls, params):
         return cls(**dict((k, params[k]) for k in (
             "stack_name", "template_url", "key_management_account", "wait_timeout",
-            "termination_protection", "require_mfa", "detect_drift")))
+            "termination_protection", "require_mfa", "detect_drift", "check_mode_previews")))
 
     def problems(self):
         """Option values that cannot work, as messages."""
@@ -205,10 +211,14 @@ class ByokRoleStack:
                 % self.settings.stack_name)
         self._require_usable(stack, rolled_back_is_fine=True)
         if self._template_or_parameters_differ(stack):
-            if self.check_mode:
+            if not self.check_mode:
+                self._update(stack)
+            elif self.settings.check_mode_previews:
                 self.result["changed"] = self._preview_reset()
             else:
-                self._update(stack)
+                # read only: the deployed template and parameter differ from the wanted ones, so the update changes
+                # the stack (which resources it touches, only a change set would say: check_mode_previews)
+                self.result.update(changed=True, stack_status="UPDATE_COMPLETE")
         self._ensure_termination_protection(stack)
         self._read_role()
 
@@ -224,7 +234,8 @@ class ByokRoleStack:
                 "termination protection is off on stack %s: anyone with cloudformation:DeleteStack can delete the "
                 "BYOK role by accident. Run with state=present to switch it on." % self.settings.stack_name)
         self._read_role()
-        if self.settings.detect_drift:
+        # drift detection is an operation CloudFormation runs and records; check mode starts it only when asked
+        if self.settings.detect_drift and (not self.check_mode or self.settings.check_mode_previews):
             self._report_drift()
 
     # ---- reading -----------------------------------------------------------------------------------------------
@@ -418,7 +429,10 @@ class ByokRoleStack:
                           parameters=desired_parameters(self.settings.key_management_account),
                           termination_protection=self.settings.termination_protection)
         if self.check_mode:
-            self.result["termination_protection"] = self.settings.termination_protection
+            # what the real run reports once CloudFormation has created the stack from Atlassian's template
+            self.result.update(termination_protection=self.settings.termination_protection,
+                               stack_status="CREATE_COMPLETE", stack_id=ASSIGNED, role_arn=ASSIGNED,
+                               role_trust_principals=FROM_TEMPLATE)
             return None
         try:
             self.clients.cloudformation.create_stack(

@@ -62,7 +62,10 @@ def test_reset_applies_a_new_template_version_and_check_mode_previews_it(account
     account.run()
     account.publish(account.template_with(Description="Atlassian key management, template v2"))
 
-    preview = account.run(state="reset", check=True, diff=True)
+    read_only = account.run(state="reset", check=True, diff=True)
+    assert read_only["status"] == "ok" and read_only["changed"] is True and "change_set_changes" not in read_only
+    assert "cloudformation.CreateChangeSet" not in read_only["aws_api_calls"]["operations"]
+    preview = account.run(state="reset", check=True, diff=True, check_mode_previews=True)
 
     assert preview["status"] == "ok" and preview["changed"] is True
     assert preview["change_set_changes"][0]["logical_resource_id"] == "AtlassianKeyManagementRole"
@@ -220,9 +223,9 @@ def test_playbook_creates_then_resets_without_change(account):
     reset = run_playbook(playbook, extra_vars=dict(extra_vars, byok_reset=True))
 
     assert first.returncode == 0, first.stdout + first.stderr
-    assert [r["task"] for r in first.changed_tasks] == [
-        "dcops.atlassian_cloud.byok : Create or verify the atlassian-key-management role stack, or reset it when byok_reset is true"]
-    verified = first.task("dcops.atlassian_cloud.byok : Check the role for changes made outside CloudFormation")["result"]
+    # the stack operation runs as an async job: the wait reports its change, the start changes nothing
+    assert [r["task"] for r in first.changed_tasks] == ["dcops.atlassian_cloud.byok : Wait for the CloudFormation stack operation"]
+    verified = first.task("dcops.atlassian_cloud.byok : Wait for the drift detection")["result"]
     assert verified["drift"]["stack_drift_status"] == "IN_SYNC"
     assert reset.returncode == 0, reset.stdout + reset.stderr
     assert reset.changed_tasks == []

@@ -51,4 +51,4 @@ def test_refusals_match(account):
     assert_both_refuse(_runner(account), observe, "MFA")
     account.seed_mfa(True)
     assert_check_predicts_real(_runner(account), observe, FIELDS)
-    assert_both_refuse(_runner(account, state="absent"), observe, "never deleted")
+    assert_both_refuse(_runner(account, state="absent"), observe, "state=absent is refused")

@@ -186,7 +186,7 @@ def test_check_mode_reset_trusts_a_change_set_that_finds_no_changes(clients):
     clients.cfn.add_response("delete_change_set", {}, {"ChangeSetName": "cs-1"})
     clients.iam_stub.add_response("get_role", {"Role": role()}, {"RoleName": "atlassian-key-management"})
 
-    result = manager(clients, check_mode=True).run("reset")
+    result = manager(clients, check_mode=True, check_mode_previews=True).run("reset")
 
     assert result["changed"] is False
     assert "diff" not in result
