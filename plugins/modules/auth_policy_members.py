@@ -361,6 +361,8 @@ def main():
     )
     params = module.params
     limit = LIMITS[params["mode"]]
+    if params["lookup_batch_size"] < 1:
+        module.fail_json(msg="lookup_batch_size must be 1 or more, got %d" % params["lookup_batch_size"])
     if params["batch_size"] is not None and not 1 <= params["batch_size"] <= limit:
         module.fail_json(msg="batch_size must be 1 to %d in %s mode, got %d"
                              % (limit, params["mode"], params["batch_size"]))

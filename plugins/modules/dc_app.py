@@ -317,6 +317,8 @@ def main():
         required_together=DC_REQUIRED_TOGETHER,
         supports_check_mode=True,
     )
+    if not module.params["key"].strip():
+        module.fail_json(msg="key is empty; expected the app's plugin key, for example com.example.myapp")
     client = dc_client(module)
     try:
         result = run(module, Upm(client))

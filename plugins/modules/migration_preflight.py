@@ -519,6 +519,10 @@ def main():
     names = [spec["name"] for spec in module.params["instances"]]
     if len(set(names)) != len(names):
         module.fail_json(msg="instance names must be unique, got %s" % ", ".join(names))
+    for spec in module.params["instances"]:
+        if spec.get("group_limit") is not None and spec["group_limit"] < 1:
+            module.fail_json(msg="instances[%s].group_limit must be 1 or more, got %d: a limit of 0 reads no group"
+                             % (spec["name"], spec["group_limit"]))
     for path in (module.params["report_markdown"], module.params["report_html"]):
         # checked before anything is read, in check mode too: the real run would fail here
         if path and os.path.isdir(path):

@@ -37,6 +37,7 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups_sync
     is_valid_email,
     normalize_email,
 )
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
 
 BULK_LIMIT = 10000  # the admin UI's CSV upload limit, also applied to one add-users request
 INDIVIDUAL_LIMIT = 20  # the admin UI's limit for adding members one by one
@@ -55,7 +56,7 @@ FAILED = "failed"
 TO_FALLBACK = "moved_to_fallback"
 
 
-class MembersError(Exception):
+class MembersError(CollectionError):
     """Input the module cannot work with (message names what was found and what is expected)."""
 
 

@@ -21,6 +21,8 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
+
 STRENGTHS = ("weak", "fair", "good", "strong", "very_strong")
 # The product's two-step setting has two states (seed 003: required, or set up and used optionally); there is
 # no "off": a member may always set up two-step verification for their own account.
@@ -51,7 +53,7 @@ _UNITS = {"m": 1, "min": 1, "minute": 1, "minutes": 1, "h": 60, "hour": 60, "hou
 _DURATION = re.compile(r"^\s*(\d+)\s*([a-z]+)\s*$")
 
 
-class SettingsConflict(Exception):
+class SettingsConflict(CollectionError):
     """Settings the product would refuse; `problems` names every offending field."""
 
     def __init__(self, problems):

@@ -23,6 +23,8 @@ import tempfile
 import zipfile
 from xml.etree import ElementTree
 
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
+
 try:
     import certifi
     import httpx
@@ -37,7 +39,7 @@ MAX_BYTES = 512 * 1024 * 1024  # Marketplace apps are far smaller; the bound kee
 _SPOOL_BYTES = 8 * 1024 * 1024
 
 
-class ArtifactError(Exception):
+class ArtifactError(CollectionError):
     """The URL could not be read, or what it serves is not a Data Center app."""
 
 

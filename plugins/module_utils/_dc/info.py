@@ -11,6 +11,8 @@ __metaclass__ = type
 import re
 from xml.etree import ElementTree
 
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
+
 try:
     from urllib.parse import urlsplit
 except ImportError:  # pragma: no cover - Python 2 is not supported by the collection
@@ -24,7 +26,7 @@ CLOUD_CONNECTOR_MINIMUM = {"jira": (11, 3, 0), "confluence": (10, 2, 0)}
 PRODUCT_NAMES = {"jira": "Jira", "confluence": "Confluence"}
 
 
-class ProductError(Exception):
+class ProductError(CollectionError):
     """The URL does not serve a Jira or Confluence this collection understands."""
 
 

@@ -13,6 +13,7 @@ import re
 import time
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._dc.artifact import ArtifactError
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
 
 INSTALLED_TYPE = "application/vnd.atl.plugins.installed+json"
 PLUGIN_TYPE = "application/vnd.atl.plugins.plugin+json"
@@ -21,7 +22,7 @@ INSTALL_URI_TYPE = "application/vnd.atl.plugins.install.uri+json"
 _VERSION = re.compile(r"^\s*v?(\d+(?:\.\d+)*)(.*)$")
 
 
-class UpmError(Exception):
+class UpmError(CollectionError):
     """An install that UPM reported as failed, or that did not finish in time."""
 
 

@@ -26,13 +26,14 @@ import xml.etree.ElementTree as ElementTree
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import HAS_HTTPX, ApiClient, ApiError
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups.flatten import NestedGroups
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
 
 __all__ = ["HAS_HTTPX", "READ_MODES", "CrowdSettings", "CrowdSourceError", "read_crowd"]
 
 READ_MODES = ("memberships", "per_group")
 
 
-class CrowdSourceError(Exception):
+class CrowdSourceError(CollectionError):
     """Crowd could not be read."""
 
 

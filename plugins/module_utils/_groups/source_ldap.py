@@ -31,6 +31,8 @@ __metaclass__ = type
 
 import ssl
 
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
+
 try:
     import ldap3
     from ldap3.core.exceptions import LDAPAdminLimitExceededResult, LDAPException, LDAPInvalidDnError
@@ -60,7 +62,7 @@ DISABLED_USERS_CHOICES = ("exclude", "report")
 IN_CHAIN_RULE = "1.2.840.113556.1.4.1941"
 
 
-class LdapSourceError(Exception):
+class LdapSourceError(CollectionError):
     """The directory could not be read, or what it holds cannot be flattened unambiguously."""
 
 
@@ -113,6 +115,9 @@ class LdapSettings:
         self.email_fallback_attribute = email_fallback_attribute
         self.disabled_users = disabled_users
         self.in_chain_groups = list(in_chain_groups or [])
+        if not isinstance(page_size, int) or page_size < 1:
+            raise LdapSourceError("ldap.page_size must be 1 or more, got %r: a page of nothing would read an empty "
+                                  "directory" % (page_size,))
         self.page_size = page_size
         self.start_tls = start_tls
         self.validate_certs = validate_certs

@@ -21,6 +21,8 @@ __metaclass__ = type
 
 import csv
 
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
+
 USER_COLUMNS = {
     "username": ("username", "user_name", "user name", "name", "login"),
     "email": ("email", "email_address", "email address", "emailaddress", "mail"),
@@ -33,7 +35,7 @@ JIRA_MEMBER_PAGE = 50
 CONFLUENCE_PAGE = 200
 
 
-class SourceError(Exception):
+class SourceError(CollectionError):
     """The source cannot be read as described (a missing column, a bad file)."""
 
 

@@ -260,6 +260,9 @@ SPECIFIC = [
     case("group_flatten", "synced_without_target", lambda c: flatten(c, state="synced"), "target"),
     case("group_flatten", "report_choice", lambda c: flatten(c, report=["everything"]), "report"),
     case("group_flatten", "ldap_without_options", lambda c: {"source": "ldap"}, "ldap"),
+    case("group_flatten", "ldap_page_size_zero",
+         lambda c: {"source": "ldap", "ldap": {"server_uri": "ldap://127.0.0.1:9", "base_dn": "dc=example,dc=com",
+                                               "page_size": 0}}, "page_size must be 1 or more"),
     case("group_flatten", "crowd_without_options", lambda c: {"source": "crowd"}, "crowd"),
     # group_sync
     case("group_sync", "int_member", lambda c: sync(c, {"g": [42]}), "non-empty strings"),
@@ -316,6 +319,7 @@ SPECIFIC = [
     case("dc_app", "version_match_choice", lambda c: c.dc(key="k", version_match="around"), "version_match"),
     case("dc_app", "state_choice", lambda c: c.dc(key="k", state="gone"), "state"),
     case("dc_app", "key_missing", lambda c: c.dc(), "key"),
+    case("dc_app", "key_empty", lambda c: c.dc(key="  ", state="absent"), "key is empty"),
     # dc_info
     case("dc_info", "require_cloud_connector_not_bool", lambda c: c.dc(require_cloud_connector="maybe"),
          "require_cloud_connector"),
@@ -348,9 +352,15 @@ SPECIFIC = [
     case("auth_policy_members", "mode_choice", lambda c: members(c, mode="turbo"), "mode"),
     case("auth_policy_members", "policy_unknown", lambda c: members(c, policy="Nope"), "Nope"),
     case("auth_policy_members", "batch_size_zero", lambda c: members(c, batch_size=0), "batch_size"),
+    case("auth_policy_members", "lookup_batch_size_zero", lambda c: members(c, lookup_batch_size=0),
+         "lookup_batch_size must be 1 or more"),
     # migration_preflight
     case("migration_preflight", "report_dir_missing", lambda c: preflight(c, report_html=p(c, "none") + "/r.html"),
          "does not exist"),
+    case("migration_preflight", "report_html_directory", lambda c: preflight(c, report_html=p(c, "dir")),
+         "is a directory"),
+    case("migration_preflight", "group_limit_zero", lambda c: preflight(c, instance={"group_limit": 0}),
+         "group_limit must be 1 or more"),
     case("migration_preflight", "duplicate_names",
          lambda c: dict(instances=preflight(c)["instances"] * 2), "unique"),
     case("migration_preflight", "product_choice", lambda c: preflight(c, instance={"product": "bamboo"}), "product"),
