@@ -320,7 +320,7 @@ def argument_spec():
             idle_session=dict(type="str"),
         )),
         allow_lockout=dict(type="bool", default=False),
-        api_tokens_wait=dict(type="int", default=0),
+        api_tokens_wait=dict(type="int", default=0, no_log=False),
         guard_standard=dict(type="bool"),
     )
     return spec

@@ -140,18 +140,14 @@ readiness:
           type: dict
 """
 
+from http.client import HTTPException
+from urllib.error import HTTPError
+
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.urls import open_url
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._firewall.common import CommandRunner
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._readiness import node
-
-try:
-    from http.client import HTTPException
-    from urllib.error import HTTPError
-except ImportError:  # pragma: no cover - Python 2 is not supported by the collection
-    from httplib import HTTPException
-    from urllib2 import HTTPError
 
 
 def main():

@@ -143,7 +143,7 @@ AWS_ERRORS = (ClientError, BotoCoreError, ResponseParserError)
 def error_message(exc):
     """The AWS error message of a ClientError, or the exception text (never the raw answer of the endpoint)."""
     if isinstance(exc, ResponseParserError):
-        first_line = re.split(r"\s*:?\s*b['\"]", str(exc).split("\n")[0])[0][:160]
+        first_line = re.split(r"\s*:?\s*b['\"]", str(exc).split("\n", maxsplit=1)[0])[0][:160]
         return ("the endpoint answered something that is not an AWS API response (%s); check endpoint_url and any "
                 "proxy in between" % first_line)
     response = getattr(exc, "response", None) or {}

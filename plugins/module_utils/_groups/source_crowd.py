@@ -22,7 +22,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import xml.etree.ElementTree as ElementTree
+from xml.etree import ElementTree
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import HAS_HTTPX, ApiClient, ApiError
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups.flatten import NestedGroups

@@ -102,7 +102,7 @@ class SambaAD:
         self.provision_seconds = None
 
     def _run(self, *command, **kwargs):
-        completed = subprocess.run(command, capture_output=True, text=True, timeout=300, **kwargs)
+        completed = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False, **kwargs)
         if completed.returncode != 0:
             raise RuntimeError("%s failed: %s%s" % (" ".join(command[:3]), completed.stdout[-2000:], completed.stderr[-2000:]))
         return completed

@@ -43,8 +43,8 @@ def test_tomcat_connector_on_a_read_only_mount(tmp_path):
     conf.mkdir()
     shutil.copy(SERVER_XML, conf / "server.xml")
     before = listing(conf)
-    result = run_on_read_only(conf, "tomcat_connector", {"path": str(conf / "server.xml"), "backup": True,
-                                                          "attributes": {"secure": True}})
+    params = {"path": str(conf / "server.xml"), "backup": True, "attributes": {"secure": True}}
+    result = run_on_read_only(conf, "tomcat_connector", params)
     assert result["failed"] and "Read-only file system" in result["msg"] and "\n" not in result["msg"]
     assert listing(conf) == before
 

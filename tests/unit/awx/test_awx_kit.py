@@ -98,7 +98,7 @@ def awx_problems(definition):
         problems.append("field IDs must be unique")
     for field in inputs.get("fields", []):
         kind = field.get("type", "string")
-        if "default" in field and type(field["default"]) is not {"string": str, "boolean": bool}[kind]:
+        if "default" in field and not isinstance(field["default"], {"string": str, "boolean": bool}[kind]):
             problems.append("%s: default is not a %s" % (field["id"], kind))
         for key in ("choices", "multiline", "format", "secret"):
             if key in field and kind != "string":
