@@ -179,7 +179,7 @@ def test_descriptors_of_a_jar_an_obr_and_a_transformerless_app():
     (_zip({"readme.txt": "x"}), "no atlassian-plugin.xml"),
     (_zip({"atlassian-plugin.xml": "<atlassian-plugin"}), "not well-formed"),
     (_zip({"atlassian-plugin.xml": '<atlassian-plugin key="k"/>'}), "no version"),
-])
+], ids=["not-a-zip", "no-descriptor", "broken-xml", "no-version"])  # zip bytes carry a time: no ids from them
 def test_what_is_not_an_app_is_named(archive, message):
     with pytest.raises(ArtifactError, match=message):
         read_descriptor(archive)
