@@ -106,25 +106,26 @@ class CredentialsFile:
         self._tmp = None
 
 
-def held_for(path, connector_id):
-    """Whether the credentials file at `path` holds credentials of `connector_id` (nothing else is read)."""
-    try:
-        with open(os.path.expanduser(path)) as stream:
-            document = json.load(stream)
-    except (OSError, IOError, ValueError):
-        return False
-    return (isinstance(document, dict) and document.get("connector_id") == connector_id
-            and bool(document.get("client_id")) and bool(document.get("client_secret")))
-
-
-def connector_of(path):
-    """The connector id a credentials file names, or None."""
+def _document_or_none(path):
+    """The JSON object a credentials file holds, or None when it cannot be read as one."""
     try:
         with open(os.path.expanduser(path)) as stream:
             document = json.load(stream)
     except (OSError, IOError, ValueError):
         return None
-    return document.get("connector_id") if isinstance(document, dict) else None
+    return document if isinstance(document, dict) else None
+
+
+def held_for(path, connector_id):
+    """Whether the credentials file at `path` holds credentials of `connector_id` (nothing else is read)."""
+    document = _document_or_none(path) or {}
+    return (document.get("connector_id") == connector_id
+            and bool(document.get("client_id")) and bool(document.get("client_secret")))
+
+
+def connector_of(path):
+    """The connector id a credentials file names, or None."""
+    return (_document_or_none(path) or {}).get("connector_id")
 
 
 def read_file(path):
