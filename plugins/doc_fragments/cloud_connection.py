@@ -6,6 +6,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.dcops.atlassian_cloud.plugins.doc_fragments.http_options import OPTIONS
+
 
 class ModuleDocFragment(object):
     DOCUMENTATION = r"""
@@ -28,32 +30,6 @@ options:
       - If not set, the value of the E(ATLASSIAN_ORG_API_KEY) environment variable is used.
     type: str
     required: true
-  validate_certs:
-    description:
-      - Whether to verify the server's TLS certificate.
-    type: bool
-    default: true
-  ca_path:
-    description:
-      - PEM file of certificate authorities to trust instead of the system store.
-    type: path
-  timeout:
-    description:
-      - Read timeout of one HTTP request, in seconds.
-    type: float
-    default: 30
-  retry_max_time:
-    description:
-      - Total time in seconds that retries of one call may take (429, 502, 503, 504 and connection errors,
-        exponential backoff with jitter, honouring C(Retry-After) and C(X-RateLimit-Reset)).
-    type: float
-    default: 120
-  api_overrides:
-    description:
-      - Replace the path (or C(METHOD /path)) of an operation in the collection's API contract table,
-        keyed by operation name. See the collection's C(docs/api-contract.md).
-    type: dict
-    default: {}
-notes:
+""" + OPTIONS + r"""notes:
   - The API key is never returned or logged by this module.
 """

@@ -6,6 +6,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.dcops.atlassian_cloud.plugins.doc_fragments.http_options import OPTIONS
+
 
 class ModuleDocFragment(object):
     DOCUMENTATION = r"""
@@ -32,35 +34,6 @@ options:
       - Personal access token, sent as a bearer token. Mutually exclusive with O(user) and O(password).
       - If not set, the value of the E(ATLASSIAN_DC_TOKEN) environment variable is used.
     type: str
-  validate_certs:
-    description:
-      - Whether to verify the server's TLS certificate. Only set to V(false) on personally controlled sites.
-    type: bool
-    default: true
-  ca_path:
-    description:
-      - PEM file of certificate authorities to trust instead of the system store.
-    type: path
-  timeout:
-    description:
-      - Read timeout of one HTTP request, in seconds. Connecting times out after 10 seconds.
-    type: float
-    default: 30
-  retry_max_time:
-    description:
-      - Total time in seconds that retries of one call may take. Calls answered with 429, 502, 503 or 504,
-        and calls that could not connect, are retried with exponential backoff and jitter, honouring the
-        server's C(Retry-After) or C(X-RateLimit-Reset).
-    type: float
-    default: 120
-  api_overrides:
-    description:
-      - Replace the path (or C(METHOD /path)) of an operation in the collection's API contract table,
-        keyed by operation name (for example C(dc.allowlist.list)).
-      - Endpoints with no public Atlassian contract are marked UI-internal in the table; use this when a
-        product version serves them elsewhere. See the collection's C(docs/api-contract.md).
-    type: dict
-    default: {}
-notes:
+""" + OPTIONS + r"""notes:
   - Credentials are never returned or logged by this module.
 """
