@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
+from helpers import run_module_in_process
 
 from ansible_collections.dcops.atlassian_cloud.plugins.modules import egress_rule
 
@@ -16,10 +15,8 @@ EMPTY_RULESET = json.dumps({"nftables": [{"metainfo": {"version": "1.0.6"}}]})
 def run_module(args, fake, monkeypatch, capsys):
     monkeypatch.setattr(basic.AnsibleModule, "run_command", lambda self, cmd, **kw: fake(cmd, **kw))
     monkeypatch.setattr(basic.AnsibleModule, "get_bin_path", lambda self, cmd, required=False, opt_dirs=None: "/usr/sbin/" + cmd)
-    with patch_module_args(args):
-        with pytest.raises(SystemExit):
-            egress_rule.main()
-    return json.loads(capsys.readouterr().out)
+    check, diff = args.pop("_ansible_check_mode", False), args.pop("_ansible_diff", False)
+    return run_module_in_process(egress_rule, args, capsys, check_mode=check, diff=diff)[1]
 
 
 def test_check_mode_plans_without_writing(fake_commands, monkeypatch, capsys, tmp_path):

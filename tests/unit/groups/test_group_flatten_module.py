@@ -2,10 +2,7 @@
 
 import json
 
-import pytest
-from ansible.module_utils import _internal as module_utils_internal
-from ansible.module_utils.common import warnings as module_warnings
-from ansible.module_utils.testing import patch_module_args
+from helpers import run_module_in_process
 
 from ansible_collections.dcops.atlassian_cloud.plugins.modules import group_flatten
 
@@ -20,19 +17,8 @@ SEED = {
 }
 
 
-@pytest.fixture(autouse=True)
-def module_process(monkeypatch):
-    """Warnings go to the result as in a real module process. Importing controller code (another test of this
-    worker may have) flips module_utils to the controller's display, process-wide."""
-    monkeypatch.setattr(module_utils_internal, "is_controller", False)
-    module_warnings._global_warnings.clear()
-
-
 def run_module(capsys, args):
-    with patch_module_args(args):
-        with pytest.raises(SystemExit):
-            group_flatten.main()
-    return json.loads(capsys.readouterr().out)
+    return run_module_in_process(group_flatten, args, capsys)[1]
 
 
 def test_yaml_data_is_flattened_and_reported(capsys):

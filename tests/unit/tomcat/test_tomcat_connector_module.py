@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from pathlib import Path
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
+from helpers import run_module_in_process
 
 from ansible_collections.dcops.atlassian_cloud.plugins.modules import tomcat_connector
 
@@ -17,10 +16,8 @@ TUNNEL = {"secure": True, "scheme": "https", "proxyName": "jira.example.com", "p
 
 
 def run_module(capsys, **args):
-    with patch_module_args({"_ansible_diff": args.pop("diff", False), "_ansible_check_mode": args.pop("check", False), **args}):
-        with pytest.raises(SystemExit):
-            tomcat_connector.main()
-    return json.loads(capsys.readouterr().out)
+    check, diff = args.pop("check", False), args.pop("diff", False)
+    return run_module_in_process(tomcat_connector, args, capsys, check_mode=check, diff=diff)[1]
 
 
 @pytest.fixture

@@ -3,14 +3,13 @@ failing cleanly with the file unchanged and no backup left behind."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import stat
 from pathlib import Path
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
+from helpers import run_module_in_process
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._tomcat import files
 from ansible_collections.dcops.atlassian_cloud.plugins.modules import tomcat_connector
@@ -28,12 +27,8 @@ AJP = """<?xml version="1.0" encoding="utf-8"?>
 
 
 def run_module(capsys, **args):
-    with patch_module_args({"_ansible_diff": args.pop("diff", False), "_ansible_check_mode": args.pop("check", False),
-                            **args}):
-        with pytest.raises(SystemExit) as exited:
-            tomcat_connector.main()
-    out = capsys.readouterr().out
-    return exited.value.code or 0, json.loads(out), out
+    check, diff = args.pop("check", False), args.pop("diff", False)
+    return run_module_in_process(tomcat_connector, args, capsys, check_mode=check, diff=diff)
 
 
 @pytest.fixture
