@@ -194,23 +194,32 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._firewall.co
 )
 
 
+ARGUMENT_SPEC = dict(
+    name=dict(type="str", required=True),
+    destinations=dict(type="list", elements="str"),
+    port=dict(type="int", default=443),
+    protocol=dict(type="str", choices=["tcp", "udp"], default="tcp"),
+    backend=dict(type="str", choices=["auto"] + list(backends.BACKENDS), default="auto"),
+    state=dict(type="str", choices=["present", "absent"], default="present"),
+    persist=dict(type="bool", default=True),
+    persist_path=dict(type="path"),
+    ip_version=dict(type="str", choices=["ipv4", "ipv6", "both"], default="both"),
+    nftables_table=dict(type="str"),
+    firewalld_priority=dict(type="int", default=-1000),
+)
+
+
+def _warnings(backend, kind, params, desired):
+    warnings = list(backend.warnings)
+    if kind in ("firewalld", "ufw") and not params["persist"]:
+        warnings.append("%s keeps rules in its permanent configuration; persist=false is ignored" % kind)
+    if kind == "nftables" and params["persist"] and desired is not None:
+        warnings.extend(backend.persist_warnings())
+    return warnings
+
+
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            name=dict(type="str", required=True),
-            destinations=dict(type="list", elements="str"),
-            port=dict(type="int", default=443),
-            protocol=dict(type="str", choices=["tcp", "udp"], default="tcp"),
-            backend=dict(type="str", choices=["auto"] + list(backends.BACKENDS), default="auto"),
-            state=dict(type="str", choices=["present", "absent"], default="present"),
-            persist=dict(type="bool", default=True),
-            persist_path=dict(type="path"),
-            ip_version=dict(type="str", choices=["ipv4", "ipv6", "both"], default="both"),
-            nftables_table=dict(type="str"),
-            firewalld_priority=dict(type="int", default=-1000),
-        ),
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     params = module.params
     if params["state"] == "present" and not params["destinations"]:
         module.fail_json(msg="state=present needs at least one entry in destinations")
@@ -237,13 +246,8 @@ def main():
             backends.apply(backend, the_plan, desired, params["ip_version"])
     except CollectionError as exc:
         fail_from_exception(module, exc)
-    for warning in backend.warnings:
+    for warning in _warnings(backend, kind, params, desired):
         module.warn(warning)
-    if kind in ("firewalld", "ufw") and not params["persist"]:
-        module.warn("%s keeps rules in its permanent configuration; persist=false is ignored" % kind)
-    if kind == "nftables" and params["persist"] and desired is not None:
-        for warning in backend.persist_warnings():
-            module.warn(warning)
     result = dict(
         changed=the_plan.changed,
         backend=kind,

@@ -215,19 +215,34 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._tomcat.serv
 )
 
 
+ARGUMENT_SPEC = dict(
+    path=dict(type="path", required=True, aliases=["dest"]),
+    port=dict(type="int"),
+    protocol=dict(type="str"),
+    attributes=dict(type="dict", default={}),
+    absent_attributes=dict(type="list", elements="str", default=[]),
+    backup=dict(type="bool", default=False),
+    validate=dict(type="str"),
+)
+
+
+def _write(module, plan, path, real, raw, result):
+    """Check mode proves the file could be replaced (validate included); the real run replaces it."""
+    params = module.params
+    try:
+        if module.check_mode:
+            check_replaceable(module, path, real, plan.after, validate=params["validate"])
+            return
+        backup_file = replace_file(module, path, real, raw, plan.after, backup=params["backup"],
+                                   validate=params["validate"])
+        if backup_file:
+            result["backup_file"] = backup_file
+    except CollectionError as exc:
+        fail_from_exception(module, exc)
+
+
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            path=dict(type="path", required=True, aliases=["dest"]),
-            port=dict(type="int"),
-            protocol=dict(type="str"),
-            attributes=dict(type="dict", default={}),
-            absent_attributes=dict(type="list", elements="str", default=[]),
-            backup=dict(type="bool", default=False),
-            validate=dict(type="str"),
-        ),
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     params = module.params
     # Secret-looking attribute values given by the user are hidden in the logged invocation too.
     module.no_log_values.update(str(v) for k, v in params["attributes"].items() if is_secret_attribute(k) and v)
@@ -265,19 +280,7 @@ def main():
                 before_header=path, after_header=path, before=mask_text(plan.document.text),
                 after=mask_text(plan.new_text)
             )
-        if module.check_mode:
-            try:
-                check_replaceable(module, path, real, plan.after, validate=params["validate"])
-            except CollectionError as exc:
-                fail_from_exception(module, exc)
-        else:
-            try:
-                backup_file = replace_file(module, path, real, raw, plan.after, backup=params["backup"],
-                                           validate=params["validate"])
-            except CollectionError as exc:
-                fail_from_exception(module, exc)
-            if backup_file:
-                result["backup_file"] = backup_file
+        _write(module, plan, path, real, raw, result)
     module.exit_json(**result)
 
 

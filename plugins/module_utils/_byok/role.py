@@ -154,6 +154,22 @@ def trust_principals(document):
     return sorted(found)
 
 
+def _resource_drift(drift):
+    """One drifted resource of describe_stack_resource_drifts, in the module's snake_case result shape."""
+    return {
+        "logical_resource_id": drift.get("LogicalResourceId"),
+        "physical_resource_id": drift.get("PhysicalResourceId"),
+        "resource_type": drift.get("ResourceType"),
+        "drift_status": drift.get("StackResourceDriftStatus"),
+        "property_differences": [{
+            "property_path": difference.get("PropertyPath"),
+            "expected_value": difference.get("ExpectedValue"),
+            "actual_value": difference.get("ActualValue"),
+            "difference_type": difference.get("DifferenceType"),
+        } for difference in drift.get("PropertyDifferences", [])],
+    }
+
+
 class ByokRoleStack:
     """Plans and applies one state of the BYOK role stack; `run()` returns the module result or raises StackError."""
 
@@ -357,6 +373,30 @@ class ByokRoleStack:
         self.after.update(parameters=wanted_parameters, template=render(wanted))
         return True
 
+    def _wait_for_drift_detection(self, detection_id):
+        deadline = self.clock() + self.settings.wait_timeout
+        delay = 1.0
+        while True:
+            status = self.clients.cloudformation.describe_stack_drift_detection_status(
+                StackDriftDetectionId=detection_id)
+            if status["DetectionStatus"] != "DETECTION_IN_PROGRESS":
+                return status
+            if self.clock() >= deadline:
+                raise StackError("drift detection on stack %s did not finish within %s seconds"
+                                 % (self.settings.stack_name, self.settings.wait_timeout))
+            self.sleep(delay)
+            delay = min(delay * 2, 10.0)
+
+    def _drifted_resources(self):
+        drifted = []
+        kwargs = {"StackName": self.settings.stack_name, "StackResourceDriftStatusFilters": ["MODIFIED", "DELETED"]}
+        while True:
+            page = self.clients.cloudformation.describe_stack_resource_drifts(**kwargs)
+            drifted.extend(page.get("StackResourceDrifts", []))
+            if not page.get("NextToken"):
+                return drifted
+            kwargs["NextToken"] = page["NextToken"]
+
     def _report_drift(self):
         """Run drift detection on the stack; fail naming the drifted role properties."""
         name = self.settings.stack_name
@@ -368,38 +408,8 @@ class ByokRoleStack:
             self.warnings.append("drift detection is not available on this endpoint or for these credentials (%s); "
                                  "the role's properties were not compared with the template" % error_message(exc))
             return
-        deadline = self.clock() + self.settings.wait_timeout
-        delay = 1.0
-        while True:
-            status = self.clients.cloudformation.describe_stack_drift_detection_status(
-                StackDriftDetectionId=detection_id)
-            if status["DetectionStatus"] != "DETECTION_IN_PROGRESS":
-                break
-            if self.clock() >= deadline:
-                raise StackError("drift detection on stack %s did not finish within %s seconds"
-                                 % (name, self.settings.wait_timeout))
-            self.sleep(delay)
-            delay = min(delay * 2, 10.0)
-        drifted = []
-        kwargs = {"StackName": name, "StackResourceDriftStatusFilters": ["MODIFIED", "DELETED"]}
-        while True:
-            page = self.clients.cloudformation.describe_stack_resource_drifts(**kwargs)
-            drifted.extend(page.get("StackResourceDrifts", []))
-            if not page.get("NextToken"):
-                break
-            kwargs["NextToken"] = page["NextToken"]
-        resources = [{
-            "logical_resource_id": d.get("LogicalResourceId"),
-            "physical_resource_id": d.get("PhysicalResourceId"),
-            "resource_type": d.get("ResourceType"),
-            "drift_status": d.get("StackResourceDriftStatus"),
-            "property_differences": [{
-                "property_path": p.get("PropertyPath"),
-                "expected_value": p.get("ExpectedValue"),
-                "actual_value": p.get("ActualValue"),
-                "difference_type": p.get("DifferenceType"),
-            } for p in d.get("PropertyDifferences", [])],
-        } for d in drifted]
+        status = self._wait_for_drift_detection(detection_id)
+        resources = [_resource_drift(drift) for drift in self._drifted_resources()]
         self.result["drift"] = {
             "checked": True,
             "detection_status": status["DetectionStatus"],
