@@ -92,10 +92,6 @@ class AwsClients:
         self._endpoint_url = params.get("endpoint_url")
         self._clients = {}
 
-    @property
-    def region(self):
-        return self._session.region_name
-
     def _client(self, service, max_attempts=3):
         key = (service, max_attempts)
         if key not in self._clients:

@@ -39,12 +39,6 @@ def daemon_running(runner):
     return rc == 0 and out.strip() == "running"
 
 
-def rich_rule(version, ipset, protocol, port):
-    """A rich rule as firewalld prints it; the policy's rules are shown in this form in the diff."""
-    return 'rule family="ipv%d" destination ipset="%s" port port="%d" protocol="%s" accept' % (
-        version, ipset, port, protocol)
-
-
 def rule_from_xml(rule):
     """The rich-rule text of a `<rule>` element of the shape the module writes; the raw XML otherwise."""
     destination, port = rule.find("destination"), rule.find("port")

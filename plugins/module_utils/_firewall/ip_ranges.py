@@ -16,8 +16,6 @@ import ipaddress
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
 
-DEFAULT_URL = "https://ip-ranges.atlassian.com/"
-
 
 class IpRangesError(CollectionError):
     """The document is not the expected shape."""
