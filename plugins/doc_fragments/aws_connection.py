@@ -8,7 +8,7 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # AWS connection options; the argument spec is AWS_CONNECTION_ARGUMENT_SPEC in module_utils/_byok/aws.py.
+    # AWS connection options; the argument spec is AWS_CONNECTION_ARGUMENT_SPEC in module_utils/_api/argspec.py.
     DOCUMENTATION = r"""
 options:
   profile:

@@ -9,7 +9,7 @@ __metaclass__ = type
 
 # Not a fragment of its own: the HTTP options every REST connection shares (Data Center, organization API, SCIM). The three connection
 # fragments append OPTIONS under their own `options:` key, so the wording lives here once; the argument spec
-# it documents is HTTP_ARGUMENT_SPEC in module_utils/_api/module.py.
+# it documents is http_argument_spec() in module_utils/_api/argspec.py.
 OPTIONS = r"""
   validate_certs:
     description:

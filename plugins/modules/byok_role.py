@@ -300,8 +300,9 @@ aws_api_calls:
     operations: [iam.GetAccountSummary, cloudformation.DescribeStacks, iam.GetRole]
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import missing_required_lib
 
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.argspec import AWS, create_ansible_module
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import (
     CollectionError,
     fail_from_exception,
@@ -309,7 +310,6 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors 
 )
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module import validate_base_url
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._byok.aws import (
-    AWS_CONNECTION_ARGUMENT_SPEC,
     AWS_ERRORS,
     BOTO3_IMPORT_ERROR,
     HAS_BOTO3,
@@ -342,12 +342,7 @@ def main():
         detect_drift=dict(type="bool", default=True),
         check_mode_previews=dict(type="bool", default=False),
     )
-    argument_spec.update(AWS_CONNECTION_ARGUMENT_SPEC)
-    module = AnsibleModule(
-        argument_spec=argument_spec,
-        required_together=[["access_key", "secret_key"]],
-        supports_check_mode=True,
-    )
+    module = create_ansible_module(argument_spec, AWS)
     if not HAS_BOTO3:
         module.fail_json(msg=missing_required_lib("boto3"), exception=BOTO3_IMPORT_ERROR)
 

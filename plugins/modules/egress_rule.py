@@ -183,8 +183,8 @@ files:
   sample: ["/etc/nftables.d/dcops-egress-atlassian-cloud.nft"]
 """
 
-from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.argspec import create_ansible_module
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError, fail_from_exception
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._firewall import backends
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._firewall.common import (
@@ -219,7 +219,7 @@ def _warnings(backend, kind, params, desired):
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module = create_ansible_module(ARGUMENT_SPEC)
     params = module.params
     if params["state"] == "present" and not params["destinations"]:
         module.fail_json(msg="state=present needs at least one entry in destinations")

@@ -198,9 +198,10 @@ candidates:
     - {port: "8009", protocol: AJP/1.3, line: 52}
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import missing_required_lib
 from ansible.module_utils.common.text.converters import to_native
 
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.argspec import create_ansible_module
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError, fail_from_exception
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._tomcat.files import check_replaceable, read_target, replace_file
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._tomcat.server_xml import (
@@ -242,7 +243,7 @@ def _write(module, plan, path, real, raw, result):
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module = create_ansible_module(ARGUMENT_SPEC)
     params = module.params
     # Secret-looking attribute values given by the user are hidden in the logged invocation too.
     module.no_log_values.update(str(v) for k, v in params["attributes"].items() if is_secret_attribute(k) and v)

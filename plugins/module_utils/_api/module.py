@@ -2,11 +2,9 @@
 # Copyright (c) 2026, dcops engineers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Connection argument specs shared by the REST modules, and the clients built from them.
+"""The clients the REST modules build from their connection options, and the checks of those options.
 
-Secrets (`password`, `token`, `api_key`, `directory_api_key`) are `no_log` here, at the source, so no
-module can forget it. The matching documentation lives in the doc fragments `dc_connection`,
-`cloud_connection` and `scim_connection`.
+The connection argument specs themselves live in `argspec.py`.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -16,9 +14,18 @@ __metaclass__ = type
 import os
 import re
 
-from ansible.module_utils.basic import env_fallback, missing_required_lib
+from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api import client as api_client
+# Re-exported while modules still import the connection specs from here rather than from argspec.
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.argspec import (  # noqa: F401 pylint: disable=unused-import
+    CLOUD_API_URL,
+    DC_MUTUALLY_EXCLUSIVE,
+    DC_REQUIRED_TOGETHER,
+    cloud_argument_spec,
+    dc_argument_spec,
+    scim_argument_spec,
+)
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.contract import validate_overrides
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import (
     ConnectionOptionsError,
@@ -29,54 +36,6 @@ try:
     from urllib.parse import urlsplit
 except ImportError:  # pragma: no cover - Python 2 is not supported by the collection
     from urlparse import urlsplit
-
-CLOUD_API_URL = "https://api.atlassian.com"
-
-
-def _common_spec():
-    return dict(
-        validate_certs=dict(type="bool", default=True),
-        ca_path=dict(type="path"),
-        timeout=dict(type="float", default=30.0),
-        retry_max_time=dict(type="float", default=120.0),
-        api_overrides=dict(type="dict", default={}),
-    )
-
-
-def dc_argument_spec():
-    spec = dict(
-        url=dict(type="str", required=True, fallback=(env_fallback, ["ATLASSIAN_DC_URL"])),
-        user=dict(type="str", fallback=(env_fallback, ["ATLASSIAN_DC_USER"])),
-        password=dict(type="str", no_log=True, fallback=(env_fallback, ["ATLASSIAN_DC_PASSWORD"])),
-        token=dict(type="str", no_log=True, fallback=(env_fallback, ["ATLASSIAN_DC_TOKEN"])),
-    )
-    spec.update(_common_spec())
-    return spec
-
-
-DC_MUTUALLY_EXCLUSIVE = [("token", "password"), ("token", "user")]
-DC_REQUIRED_TOGETHER = [("user", "password")]
-
-
-def cloud_argument_spec():
-    spec = dict(
-        api_url=dict(type="str", default=CLOUD_API_URL, fallback=(env_fallback, ["ATLASSIAN_API_URL"])),
-        org_id=dict(type="str", required=True, fallback=(env_fallback, ["ATLASSIAN_ORG_ID"])),
-        api_key=dict(type="str", required=True, no_log=True, fallback=(env_fallback, ["ATLASSIAN_ORG_API_KEY"])),
-    )
-    spec.update(_common_spec())
-    return spec
-
-
-def scim_argument_spec():
-    spec = dict(
-        api_url=dict(type="str", default=CLOUD_API_URL, fallback=(env_fallback, ["ATLASSIAN_API_URL"])),
-        directory_id=dict(type="str", required=True, fallback=(env_fallback, ["ATLASSIAN_SCIM_DIRECTORY_ID"])),
-        directory_api_key=dict(type="str", required=True, no_log=True,
-                               fallback=(env_fallback, ["ATLASSIAN_SCIM_API_KEY"])),
-    )
-    spec.update(_common_spec())
-    return spec
 
 
 def require_httpx(module):

@@ -34,17 +34,6 @@ except ImportError:
         """Stands in for botocore's ResponseParserError so `except` clauses stay valid; the module fails first."""
 
 
-# Documented in plugins/doc_fragments/aws_connection.py.
-AWS_CONNECTION_ARGUMENT_SPEC = dict(
-    profile=dict(type="str", aliases=["aws_profile"]),
-    region=dict(type="str", aliases=["aws_region"]),
-    access_key=dict(type="str", aliases=["aws_access_key_id"], no_log=True),
-    secret_key=dict(type="str", aliases=["aws_secret_access_key"], no_log=True),
-    session_token=dict(type="str", aliases=["aws_session_token"], no_log=True),
-    endpoint_url=dict(type="str", aliases=["aws_endpoint_url"]),
-)
-
-
 class AwsConnectionError(CollectionError):
     """The AWS session or a client could not be set up (profile, region or credentials)."""
 
