@@ -87,9 +87,9 @@ columns:
 
 import os
 
-from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_bytes
 
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.argspec import CLOUD_ADMIN, create_ansible_module
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError, fail_from_exception
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.files import (
     check_destination,
@@ -97,7 +97,7 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.files i
     private_file_args,
     write_atomically,
 )
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module import cloud_argument_spec, cloud_client
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module import cloud_client
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._auth_policy import export, policies
 
 MAX_PAGE_SIZE = 1000
@@ -111,10 +111,10 @@ def read_table(client, params):
 
 
 def main():
-    spec = cloud_argument_spec()
-    spec.update(policy=dict(type="str", required=True), dest=dict(type="path", required=True),
-                page_size=dict(type="int", default=MAX_PAGE_SIZE))
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True, add_file_common_args=True)
+    module = create_ansible_module(
+        dict(policy=dict(type="str", required=True), dest=dict(type="path", required=True),
+             page_size=dict(type="int", default=MAX_PAGE_SIZE)),
+        CLOUD_ADMIN, add_file_common_args=True)
     params = module.params
     if not 1 <= params["page_size"] <= MAX_PAGE_SIZE:
         module.fail_json(msg="page_size must be from 1 to %d, got %d" % (MAX_PAGE_SIZE, params["page_size"]))
@@ -124,15 +124,13 @@ def main():
         dest = check_destination("dest", params["dest"])
     except CollectionError as exc:
         fail_from_exception(module, exc)
-    client = cloud_client(module)
-    try:
-        table = read_table(client, params)
-    except policies.PolicyError as exc:
-        fail_from_exception(module, exc)
-    except CollectionError as exc:
-        fail_from_exception(module, exc, msg="Cannot export authentication policy %s" % params["policy"])
-    finally:
-        client.close()
+    with cloud_client(module) as client:
+        try:
+            table = read_table(client, params)
+        except policies.PolicyError as exc:
+            fail_from_exception(module, exc)
+        except CollectionError as exc:
+            fail_from_exception(module, exc, msg="Cannot export authentication policy %s" % params["policy"])
 
     content = to_bytes(export.to_csv(table))
     existed = os.path.exists(dest)

@@ -201,14 +201,10 @@ actions:
         allow_anonymous: false
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.argspec import DATA_CENTER, create_ansible_module
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiError
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import fail_from_exception
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module import (
-    DC_MUTUALLY_EXCLUSIVE,
-    DC_REQUIRED_TOGETHER,
-    dc_argument_spec,
     dc_client,
     fail_api,
 )
@@ -220,8 +216,7 @@ def _public_actions(actions):
 
 
 def main():
-    argument_spec = dc_argument_spec()
-    argument_spec.update(
+    module = create_ansible_module(dict(
         rules=dict(type="list", elements="dict", default=[], options=dict(
             expression=dict(type="str", required=True),
             type=dict(type="str", choices=list(allowlist.MANAGEABLE_TYPES), default="domain"),
@@ -232,37 +227,29 @@ def main():
         exclusive=dict(type="bool", default=False),
         enabled=dict(type="bool"),
         allow_disable=dict(type="bool", default=False),
-    )
-    module = AnsibleModule(
-        argument_spec=argument_spec,
-        mutually_exclusive=DC_MUTUALLY_EXCLUSIVE,
-        required_together=DC_REQUIRED_TOGETHER,
-        supports_check_mode=True,
-    )
+    ), DATA_CENTER)
     params = module.params
     # Validate before any call: a rule the product's form would reject fails here with the same reason.
     problems = allowlist.validate_rules(params["rules"])
     if problems:
         module.fail_json(msg="Invalid allowlist rules: %s" % "; ".join(problems))
 
-    client = dc_client(module)
-    done = []
-    try:
-        current_rules, current_enabled = allowlist.read(client)
-        actions, after_rules, after_enabled = allowlist.plan(
-            current_rules, current_enabled, params["rules"], state=params["state"],
-            exclusive=params["exclusive"], enabled=params["enabled"], allow_disable=params["allow_disable"])
-        if actions and not module.check_mode:
-            allowlist.apply(client, actions, done)
-            after_rules, after_enabled = allowlist.read(client)
-    except ApiError as exc:
-        # Say what was already changed: a rerun completes the rest.
-        fail_api(module, exc, msg="Cannot manage the allowlist of %s" % params["url"], changed=bool(done),
-                 actions=_public_actions(done))
-    except allowlist.AllowlistError as exc:
-        fail_from_exception(module, exc)
-    finally:
-        client.close()
+    with dc_client(module) as client:
+        done = []
+        try:
+            current_rules, current_enabled = allowlist.read(client)
+            actions, after_rules, after_enabled = allowlist.plan(
+                current_rules, current_enabled, params["rules"], state=params["state"],
+                exclusive=params["exclusive"], enabled=params["enabled"], allow_disable=params["allow_disable"])
+            if actions and not module.check_mode:
+                allowlist.apply(client, actions, done)
+                after_rules, after_enabled = allowlist.read(client)
+        except ApiError as exc:
+            # Say what was already changed: a rerun completes the rest.
+            fail_api(module, exc, msg="Cannot manage the allowlist of %s" % params["url"], changed=bool(done),
+                     actions=_public_actions(done))
+        except allowlist.AllowlistError as exc:
+            fail_from_exception(module, exc)
 
     before = allowlist.describe(current_rules, current_enabled)
     after = allowlist.describe(after_rules, after_enabled)

@@ -198,13 +198,9 @@ diff:
   sample: {"before": {"version": "1.3.0"}, "after": {"version": "1.4.2"}}
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.argspec import DATA_CENTER, create_ansible_module
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiError
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module import (
-    DC_MUTUALLY_EXCLUSIVE,
-    DC_REQUIRED_TOGETHER,
-    dc_argument_spec,
     dc_client,
     fail_api,
 )
@@ -299,8 +295,7 @@ def from_marketplace(module, dc_client_):
 
 
 def main():
-    argument_spec = dc_argument_spec()
-    argument_spec.update(
+    module = create_ansible_module(dict(
         key=dict(type="str", required=True, no_log=False),
         version=dict(type="str"),
         version_match=dict(type="str", choices=["minimum", "exact"], default="minimum"),
@@ -310,26 +305,18 @@ def main():
         install_timeout=dict(type="float", default=300.0),
         marketplace_url=dict(type="str", default="https://marketplace.atlassian.com"),
         marketplace_ca_path=dict(type="path"),
-    )
-    module = AnsibleModule(
-        argument_spec=argument_spec,
-        mutually_exclusive=DC_MUTUALLY_EXCLUSIVE,
-        required_together=DC_REQUIRED_TOGETHER,
-        supports_check_mode=True,
-    )
+    ), DATA_CENTER)
     if not module.params["key"].strip():
         module.fail_json(msg="key is empty; expected the app's plugin key, for example com.example.myapp")
-    client = dc_client(module)
-    try:
-        result = run(module, Upm(client))
-    except ApiError as exc:
-        fail_api(module, exc, msg="UPM on %s" % module.params["url"])
-    except UpmError as exc:
-        module.fail_json(msg="%s on %s: %s" % (module.params["key"], module.params["url"], exc))
-    except ValueError as exc:
-        module.fail_json(msg="Cannot compare versions of %s: %s" % (module.params["key"], exc))
-    finally:
-        client.close()
+    with dc_client(module) as client:
+        try:
+            result = run(module, Upm(client))
+        except ApiError as exc:
+            fail_api(module, exc, msg="UPM on %s" % module.params["url"])
+        except UpmError as exc:
+            module.fail_json(msg="%s on %s: %s" % (module.params["key"], module.params["url"], exc))
+        except ValueError as exc:
+            module.fail_json(msg="Cannot compare versions of %s: %s" % (module.params["key"], exc))
     module.exit_json(**result)
 
 

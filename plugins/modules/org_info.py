@@ -166,11 +166,9 @@ auth_policies:
   sample: [{"id": "9a8b", "name": "Default policy", "type": "billable", "is_default": true, "members": 120}]
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.argspec import CLOUD_ADMIN, create_ansible_module
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiError
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module import (
-    cloud_argument_spec,
     cloud_client,
     fail_api,
 )
@@ -178,16 +176,13 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._cloud.org i
 
 
 def main():
-    argument_spec = cloud_argument_spec()
-    argument_spec.update(gather=dict(type="list", elements="str", choices=list(SUBSETS), default=list(SUBSETS)))
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    client = cloud_client(module)
-    try:
-        facts = gather(client, module.params["org_id"], module.params["gather"])
-    except ApiError as exc:
-        fail_api(module, exc, msg="Cannot read organization %s" % module.params["org_id"])
-    finally:
-        client.close()
+    module = create_ansible_module(
+        dict(gather=dict(type="list", elements="str", choices=list(SUBSETS), default=list(SUBSETS))), CLOUD_ADMIN)
+    with cloud_client(module) as client:
+        try:
+            facts = gather(client, module.params["org_id"], module.params["gather"])
+        except ApiError as exc:
+            fail_api(module, exc, msg="Cannot read organization %s" % module.params["org_id"])
     for warning in facts.pop("warnings"):
         module.warn(warning)
     module.exit_json(changed=False, **facts)

@@ -125,39 +125,27 @@ readiness:
           elements: str
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module import (
-    DC_MUTUALLY_EXCLUSIVE,
-    DC_REQUIRED_TOGETHER,
-    dc_argument_spec,
-    dc_client,
-)
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.argspec import DATA_CENTER, create_ansible_module
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module import dc_client
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._readiness import instance
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._readiness.readonly import guard
 
 
 def main():
-    argument_spec = dc_argument_spec()
-    argument_spec.update(
+    module = create_ansible_module(dict(
         name=dict(type="str", required=True),
         base_url=dict(type="str"),
         portfolio_insights=dict(type="bool", default=False),
         companion_key=dict(type="str", default=instance.COMPANION_KEY, no_log=False),
         companion_version=dict(type="str"),
         preflight=dict(type="bool", default=False),
-    )
-    module = AnsibleModule(argument_spec=argument_spec, mutually_exclusive=DC_MUTUALLY_EXCLUSIVE,
-                           required_together=DC_REQUIRED_TOGETHER, supports_check_mode=True)
+    ), DATA_CENTER)
     params = module.params
-    client = guard(dc_client(module))
-    try:
+    with guard(dc_client(module)) as client:
         result = instance.collect(client, params["name"], params["url"], base_url=params["base_url"],
                                   portfolio_insights=params["portfolio_insights"],
                                   companion_key=params["companion_key"],
                                   companion_version=params["companion_version"], directory=params["preflight"])
-    finally:
-        client.close()
     module.exit_json(changed=False, readiness=result)
 
 

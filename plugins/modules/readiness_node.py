@@ -143,35 +143,35 @@ readiness:
 from http.client import HTTPException
 from urllib.error import HTTPError
 
-from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.urls import open_url
 
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.argspec import create_ansible_module
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._firewall.common import CommandRunner
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._readiness import node
 
 
+ARGUMENT_SPEC = dict(
+    name=dict(type="str", required=True),
+    instance=dict(type="str", required=True),
+    private=dict(type="bool", default=False),
+    firewall_name=dict(type="str", default="atlassian-cloud"),
+    destinations=dict(type="list", elements="str", default=["api.atlassian.com"]),
+    port=dict(type="int", default=443),
+    backend=dict(type="str", choices=["auto", "nftables", "iptables", "firewalld", "ufw"], default="auto"),
+    persist_path=dict(type="path"),
+    probe_timeout=dict(type="float", default=3.0),
+    server_xml=dict(type="path"),
+    connector_port=dict(type="int"),
+    connector_protocol=dict(type="str"),
+    proxy_name=dict(type="str"),
+    proxy_port=dict(type="int"),
+    health_url=dict(type="str"),
+    health_validate_certs=dict(type="bool", default=True),
+)
+
+
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            name=dict(type="str", required=True),
-            instance=dict(type="str", required=True),
-            private=dict(type="bool", default=False),
-            firewall_name=dict(type="str", default="atlassian-cloud"),
-            destinations=dict(type="list", elements="str", default=["api.atlassian.com"]),
-            port=dict(type="int", default=443),
-            backend=dict(type="str", choices=["auto", "nftables", "iptables", "firewalld", "ufw"], default="auto"),
-            persist_path=dict(type="path"),
-            probe_timeout=dict(type="float", default=3.0),
-            server_xml=dict(type="path"),
-            connector_port=dict(type="int"),
-            connector_protocol=dict(type="str"),
-            proxy_name=dict(type="str"),
-            proxy_port=dict(type="int"),
-            health_url=dict(type="str"),
-            health_validate_certs=dict(type="bool", default=True),
-        ),
-        supports_check_mode=True,
-    )
+    module = create_ansible_module(ARGUMENT_SPEC)
     params = module.params
 
     def fetch(url):

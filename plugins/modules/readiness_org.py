@@ -118,9 +118,8 @@ readiness:
           type: dict
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module import cloud_argument_spec, cloud_client
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.argspec import CLOUD_ADMIN, create_ansible_module
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module import cloud_client
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._readiness import org
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._readiness.readonly import guard
 
@@ -153,8 +152,7 @@ def _byok(module):
 
 
 def main():
-    argument_spec = cloud_argument_spec()
-    argument_spec.update(
+    module = create_ansible_module(dict(
         intended_policies=dict(type="list", elements="str", default=[]),
         nested_groups_source=dict(type="path"),
         byok_aws=dict(type="dict", options=dict(
@@ -162,15 +160,11 @@ def main():
             secret_key=dict(type="str", no_log=True), session_token=dict(type="str", no_log=True),
             endpoint_url=dict(type="str"))),
         byok_stack_name=dict(type="str", default="atlassian-key-management-role"),
-    )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    ), CLOUD_ADMIN)
     structure, structure_error = _structure(module.params["nested_groups_source"])
-    client = guard(cloud_client(module))
-    try:
+    with guard(cloud_client(module)) as client:
         result = org.collect(client, module.params["org_id"], module.params["intended_policies"], _byok(module),
                              structure, structure_error)
-    finally:
-        client.close()
     module.exit_json(changed=False, readiness=result)
 
 

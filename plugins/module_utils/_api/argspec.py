@@ -119,9 +119,10 @@ class ArgumentSpec:
         kwargs.update((name, getattr(self, name)) for name in _LIST_CONSTRAINTS)
         return kwargs
 
-    def create_ansible_module(self, supports_check_mode=True):
+    def create_ansible_module(self, supports_check_mode=True, add_file_common_args=False):
         """Every module of the collection supports check mode; a module that cannot must say so here."""
-        return AnsibleModule(supports_check_mode=supports_check_mode, **self.ansible_module_kwargs())
+        return AnsibleModule(supports_check_mode=supports_check_mode, add_file_common_args=add_file_common_args,
+                             **self.ansible_module_kwargs())
 
 
 # The credential families. Specs are never changed in place (merge returns a new one), so these are shared.
@@ -136,5 +137,8 @@ AWS = ArgumentSpec(AWS_CONNECTION_ARGUMENT_SPEC, required_together=[("access_key
 
 
 def create_ansible_module(argument_spec, *families, **constraints):
-    """The AnsibleModule of a module: its own options and constraints, plus those of its credential families."""
-    return ArgumentSpec(argument_spec, **constraints).merge(*families).create_ansible_module()
+    """The AnsibleModule of a module: its own options and constraints, plus those of its credential families.
+    `add_file_common_args=True` adds the file attributes (mode, owner, ...) for a module that writes a file."""
+    add_file_common_args = constraints.pop("add_file_common_args", False)
+    spec = ArgumentSpec(argument_spec, **constraints).merge(*families)
+    return spec.create_ansible_module(add_file_common_args=add_file_common_args)
