@@ -64,8 +64,8 @@ def _converges(sandbox, inventory, plan):
 
 
 @pytest.mark.slow
-def test_portfolio_insights_gets_the_companion_on_every_version_and_the_connector_from_the_minimum(sandbox,
-                                                                                                  path_inventory):
+def test_portfolio_insights_gets_the_companion_on_every_version_and_the_connector_from_its_minimum(
+        sandbox, path_inventory):
     pi = {"dc_apps": ["portfolio_insights"]}
     inventory = path_inventory.write({"jira-10": ("jira-old", pi), "confluence-9": ("confluence-old", pi),
                                       "jira-pi": ("jira", pi)})
