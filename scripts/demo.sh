@@ -3,7 +3,8 @@
 # under /confluence, an old Jira 10.2, and the cloud APIs, over HTTPS on loopback) and the lab estate
 # (tests/estate: 2 instances, 2 nodes each, every node its own network namespace reached over SSH with its own
 # firewall; the Jira instance is private and its nodes run a real Tomcat), then
-#   1. gather dc_info for every DC persona: the old Jira is stopped by the cloud connector version gate;
+#   1. gather dc_info for every DC persona: the old Jira and the old Confluence are stopped by the cloud connector
+#      version gate (connect_data_center.yml gives them the Cloud Companion path for Portfolio Insights instead);
 #   2. probe every node with real packets: nothing reaches out, Tomcat serves plain http;
 #   3. run playbooks/connect_data_center.yml with every step on (version gate, allowlist, egress rule per node,
 #      tunnel with a rolling restart on the private instance, Cloud Companion, org connector, wait for Connected);
@@ -42,7 +43,7 @@ from pathlib import Path
 workdir = Path(sys.argv[1])
 env = json.loads((workdir / "sandbox.json").read_text())
 hosts = {}
-for name in ("jira", "confluence", "jira-old"):
+for name in ("jira", "confluence", "jira-old", "confluence-old"):
     p = env["personas"][name]
     hosts[name] = {"dc_url": p["url"], "dc_user": p["user"], "dc_password": p["password"],
                    "dc_ca_path": env["ca_path"], "ansible_connection": "local",
@@ -51,17 +52,17 @@ inventory = {"all": {"children": {"dc_instances": {"hosts": hosts}}}}
 (workdir / "inventory.json").write_text(json.dumps(inventory, indent=2))
 PY
 
-echo "demo: dc_info for every DC persona (jira-old is expected to stop at the version gate)"
+echo "demo: dc_info for every DC persona (jira-old and confluence-old are expected to stop at the version gate)"
 set +e
 ansible-playbook -i "$SANDBOX_DIR/inventory.json" playbooks/dc_info.yml
 status=$?
 set -e
-# Exit status 2 means some host failed: here it must be exactly the old Jira, stopped by the gate.
+# Exit status 2 means some host failed: here it must be the old Jira and Confluence, stopped by the gate.
 if [ "$status" -ne 2 ]; then
   echo "demo: unexpected result of dc_info.yml (exit $status)" >&2
   exit 1
 fi
-echo "demo: as expected, jira and confluence can host a cloud connector and jira-old (10.2.0) was stopped by the gate"
+echo "demo: as expected, jira and confluence can host a cloud connector; jira-old (10.2.0) and confluence-old (9.2.4) were stopped by the gate"
 
 if $with_estate; then
   estate start --nodes 4 --private-nodes 2 --node-backend confluence-lab-2=iptables \

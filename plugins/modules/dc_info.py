@@ -18,6 +18,9 @@ description:
     manifest C(/rest/applinks/1.0/manifest), which the products serve as XML.
   - Reports whether the instance can host a cloud connector (Jira 11.3 or later, Confluence 10.2 or later) and,
     with O(require_cloud_connector=true), fails when it cannot.
+  - With O(apps), decides which steps of the cloud connector guide the instance needs (RV(plan)) and makes the
+    version check the apps' own - below the minimum, Portfolio Insights alone goes on through the Cloud
+    Companion app while Rovo is refused.
 author:
   - dcops engineers (@dcops)
 requirements:
@@ -38,6 +41,21 @@ options:
     description:
       - Fail unless the user is a system administrator of the instance, as connecting a cloud organization
         requires. Read from UPM's installed-apps list, which hands its install token only to administrators.
+    type: bool
+    default: false
+  apps:
+    description:
+      - The apps the instance connects to, V(rovo), V(portfolio_insights) or both; they decide the steps (RV(plan)).
+      - With O(require_cloud_connector=true), an instance below the cloud connector minimum passes when it connects
+        Portfolio Insights alone (the Cloud Companion app links it; the organization connector step is skipped)
+        and fails when it connects Rovo, naming the guide's alternatives.
+    type: list
+    elements: str
+    choices: [rovo, portfolio_insights]
+  private:
+    description:
+      - Whether the instance is reachable only inside its network (behind a firewall), so Rovo needs the application
+        tunnel. Used with O(apps).
     type: bool
     default: false
   expected_base_url:
@@ -62,6 +80,13 @@ EXAMPLES = r"""
     url: https://wiki.example.com/confluence
     token: "{{ confluence_pat }}"
     require_cloud_connector: true
+
+- name: Decide the steps of an instance that connects Portfolio Insights, and check its version for them
+  dcops.atlassian_cloud.dc_info:
+    url: https://jira.example.com
+    apps: [portfolio_insights]
+    require_cloud_connector: true
+  register: jira_path
 
 - name: Set the Data Center connection once for every Data Center module
   module_defaults:
@@ -139,6 +164,39 @@ checks:
       description: What was found, and what to do when it is not met.
       type: str
   sample: [{check: base_url, ok: true, detail: the product reports the base URL https://jira.example.com}]
+plan:
+  description: The steps of the cloud connector guide this instance needs for O(apps), and why the others do not run.
+  returned: when O(apps) is given
+  type: dict
+  contains:
+    apps:
+      description: The apps, in the guide's order.
+      type: list
+      elements: str
+    cloud_companion:
+      description: Step 1, the Cloud Companion app (Portfolio Insights).
+      type: bool
+    application_tunnel:
+      description: Step 2, the application tunnel (Rovo on a private instance).
+      type: bool
+    org_connector:
+      description: Step 3, the organization connector (from the cloud connector minimum on).
+      type: bool
+    skipped:
+      description: Each step that does not run, with the reason.
+      type: list
+      elements: dict
+  sample:
+    apps: [portfolio_insights]
+    cloud_companion: true
+    application_tunnel: false
+    org_connector: false
+    skipped:
+      - {step: application_tunnel, reason: only for Rovo}
+      - step: org_connector
+        reason: >-
+          Jira 10.2.0 is below Jira 11.3.0, the cloud connector minimum: Portfolio Insights connects through the
+          Cloud Companion app only
 cloud_connector_minimum_version:
   description: The minimum version of this product for cloud connectors.
   returned: success
@@ -157,13 +215,15 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module 
     dc_client,
     fail_api,
 )
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._dc.info import ProductError, gather, preconditions
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._dc.info import ProductError, connection_plan, gather, preconditions
 
 
 def main():
     argument_spec = dc_argument_spec()
     argument_spec.update(require_cloud_connector=dict(type="bool", default=False),
                          require_admin=dict(type="bool", default=False),
+                         apps=dict(type="list", elements="str", choices=["rovo", "portfolio_insights"]),
+                         private=dict(type="bool", default=False),
                          expected_base_url=dict(type="str"))
     module = AnsibleModule(
         argument_spec=argument_spec,
@@ -172,11 +232,17 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
+    if params["apps"] is not None and not params["apps"]:
+        module.fail_json(msg="apps is empty: name the apps the instance connects, rovo, portfolio_insights or both")
     client = dc_client(module)
     try:
         facts = gather(client)
+        plan = None
+        if params["apps"] is not None:
+            plan = connection_plan(facts, params["url"], params["apps"], params["private"])
+            facts["plan"] = plan[0]
         facts["checks"] = preconditions(client, facts, params["url"], params["require_cloud_connector"],
-                                        params["require_admin"], params["expected_base_url"])
+                                        params["require_admin"], params["expected_base_url"], plan)
     except ApiError as exc:
         fail_api(module, exc, msg="Cannot read the product at %s" % params["url"])
     except ProductError as exc:

@@ -25,6 +25,10 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._dc.upm impo
 CLOUD_CONNECTOR_MINIMUM = {"jira": (11, 3, 0), "confluence": (10, 2, 0)}
 PRODUCT_NAMES = {"jira": "Jira", "confluence": "Confluence"}
 
+# The apps an instance connects to, in the guide's order of steps: the app decides which steps run.
+APPS = ("rovo", "portfolio_insights")
+APP_NAMES = {"rovo": "Rovo", "portfolio_insights": "Portfolio Insights"}
+
 
 class ProductError(CollectionError):
     """The URL does not serve a Jira or Confluence this collection understands."""
@@ -131,6 +135,49 @@ def gate_message(facts, url):
             % (name, url, facts["version"], name, facts["cloud_connector_minimum_version"]))
 
 
+def app_choice(apps):
+    """The declared apps, validated and in the guide's order (duplicates dropped)."""
+    values = [apps] if isinstance(apps, str) else list(apps or [])
+    unknown = [str(a) for a in values if a not in APPS]
+    if unknown or not values:
+        raise ProductError("the apps to connect must be %s or both, as a list; got %s"
+                           % (", ".join(APPS), ", ".join(unknown) if unknown else "none"))
+    return [a for a in APPS if a in values]
+
+
+def connection_plan(facts, url, apps, private=False):
+    """Which of the guide's steps run for the apps an instance connects, and why the others do not.
+
+    Returns ``(plan, refusal)``. Step 1 (Cloud Companion) is for Portfolio Insights; step 2 (the application
+    tunnel) for Rovo on a private instance; step 3 (the organization connector) for both, from the cloud
+    connector minimum on. Below it Portfolio Insights still goes through the Cloud Companion app, so the
+    connector is skipped; Rovo has no path there and ``refusal`` says so, naming the guide's alternatives.
+    """
+    apps = app_choice(apps)
+    name = PRODUCT_NAMES[facts["product"]]
+    supported = facts["cloud_connector_supported"]
+    below = "%s %s is below %s %s, the cloud connector minimum" % (
+        name, facts["version"], name, facts["cloud_connector_minimum_version"])
+    plan = {"apps": apps, "cloud_companion": "portfolio_insights" in apps,
+            "application_tunnel": "rovo" in apps and bool(private) and supported,
+            "org_connector": supported, "skipped": []}
+    if not plan["cloud_companion"]:
+        plan["skipped"].append({"step": "cloud_companion", "reason": "only for Portfolio Insights"})
+    if not plan["application_tunnel"]:
+        plan["skipped"].append({"step": "application_tunnel", "reason": (
+            "only for Rovo" if "rovo" not in apps else "the instance is public" if supported else below)})
+    if not supported:
+        plan["skipped"].append({"step": "org_connector", "reason": "%s: Portfolio Insights connects through the "
+                                                                   "Cloud Companion app only" % below})
+    refusal = None
+    if not supported and "rovo" in apps:
+        refusal = ("Rovo needs a cloud connector, and %s at %s is version %s (cloud connectors need %s %s or later): "
+                   "upgrade the instance, or connect it with the Cloud Companion app (Portfolio Insights: dc_apps "
+                   "[portfolio_insights]), application links or in-product integrations instead"
+                   % (name, url, facts["version"], name, facts["cloud_connector_minimum_version"]))
+    return plan, refusal
+
+
 def normal_url(url):
     """A base URL as products compare it: scheme and host in lower case, no trailing slash, default port dropped."""
     parts = urlsplit((url or "").strip())
@@ -148,13 +195,23 @@ def is_system_admin(client):
     return response.status_code == 200 and bool(response.headers.get("upm-token"))
 
 
-def preconditions(client, facts, url, require_cloud_connector=False, require_admin=False, expected_base_url=None):
-    """Every precondition asked for, each ``{"check", "ok", "detail"}``; all are evaluated, none stops the rest."""
+def preconditions(client, facts, url, require_cloud_connector=False, require_admin=False, expected_base_url=None,
+                  plan=None):
+    """Every precondition asked for, each ``{"check", "ok", "detail"}``; all are evaluated, none stops the rest.
+
+    With ``plan`` (``connection_plan``'s answer), the version check is the apps' own: below the minimum,
+    Portfolio Insights alone passes (through the Cloud Companion app) and Rovo is refused."""
     checks = []
     if require_cloud_connector:
-        message = gate_message(facts, url)
+        if plan is None:
+            message = gate_message(facts, url)
+            note = None
+        else:
+            message = plan[1]
+            note = None if facts["cloud_connector_supported"] else [
+                s["reason"] for s in plan[0]["skipped"] if s["step"] == "org_connector"][0]
         checks.append({"check": "version", "ok": message is None,
-                       "detail": message or "%s %s can host a cloud connector" % (
+                       "detail": message or note or "%s %s can host a cloud connector" % (
                            PRODUCT_NAMES[facts["product"]], facts["version"])})
     if require_admin:
         admin = is_system_admin(client)
@@ -173,5 +230,5 @@ def preconditions(client, facts, url, require_cloud_connector=False, require_adm
     return checks
 
 
-__all__ = ["ApiError", "ProductError", "gather", "gate_message", "is_pre_release", "is_system_admin", "meets_minimum",
-           "normal_url", "parse_version", "parse_manifest", "preconditions"]
+__all__ = ["APPS", "ApiError", "ProductError", "app_choice", "connection_plan", "gather", "gate_message", "is_pre_release",
+           "is_system_admin", "meets_minimum", "normal_url", "parse_version", "parse_manifest", "preconditions"]

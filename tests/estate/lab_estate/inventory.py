@@ -7,13 +7,14 @@ DIR/inventory/
   group_vars/dc_instances.yml    REST steps run on the controller
   group_vars/dc_nodes.yml        how the controller reaches the nodes over SSH
   group_vars/<instance>_nodes.yml  what every node of one instance shares (install dir, tunnel, restart)
-  host_vars/<instance>.yml       one instance: URL, administrator, private or not, Cloud Companion
+  host_vars/<instance>.yml       one instance: URL, administrator, the apps it connects (dc_apps), private or not
   host_vars/<node>.yml           only where a node differs (its firewall backend)
 """
 
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -102,7 +103,10 @@ def write_inventory(estate, state, sandbox):
             "dc_user": persona["user"],
             "dc_password": "{{ vault_%s_dc_password }}" % name.replace("-", "_"),
             "dc_instance_name": "%s (lab)" % name,
+            # The first decision (docs/connection_paths.md): Rovo everywhere, Portfolio Insights on Jira too.
+            "dc_apps": ["rovo", "portfolio_insights"] if instance["persona"] == "jira" else ["rovo"],
             "dc_private": instance["private"],
+            # Kept, consistent with dc_apps, for the readiness report, which still reads it.
             "dc_portfolio_insights": instance["persona"] == "jira",
         })
         node_vars = {}
@@ -114,8 +118,10 @@ def write_inventory(estate, state, sandbox):
                 "app_tunnel_health_url": "http://127.0.0.1:%d/status" % TOMCAT_HTTP_PORT,
                 "app_tunnel_health_interval": 1,
                 "app_tunnel_health_timeout": 120,
-                "app_tunnel_proxy_name": "%s.example.com" % name,
-                "app_tunnel_proxy_port": 443,
+                # The tunnel's connector presents the instance's base URL (the sandbox persona's), as the
+                # playbook checks.
+                "app_tunnel_proxy_name": urlsplit(persona["url"]).hostname,
+                "app_tunnel_proxy_port": urlsplit(persona["url"]).port or 443,
             })
         if node_vars:
             _dump(root / "group_vars" / ("%s.yml" % group_name(name)), "Every node of %s." % name, node_vars)

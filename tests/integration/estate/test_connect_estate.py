@@ -36,7 +36,8 @@ def _table(run, task):
 
 @pytest.mark.slow
 @pytest.mark.usefixtures("sandbox")  # reset: the first run links from scratch
-def test_connect_data_center_over_ssh_opens_only_443_and_rolls_the_tunnel(lab_estate):
+def test_connect_data_center_over_ssh_opens_only_443_and_rolls_the_tunnel(lab_estate, sandbox):
+    sandbox_base_port = sandbox.url("jira").rsplit(":", 1)[1]
     before = _probes(lab_estate)
     for name, (reaches, tomcat) in before.items():
         assert list(reaches.values()) == [False, False, False], name
@@ -59,8 +60,9 @@ def test_connect_data_center_over_ssh_opens_only_443_and_rolls_the_tunnel(lab_es
         # 443 to api.atlassian.com (the cloud peer) opens; the same peer on 8443 and another address stay dropped.
         assert list(reaches.values()) == [True, False, False], (name, reaches)
         if tomcat is not None:
+            # The connector presents the instance's base URL (the sandbox's Jira), as the tunnel step checks.
             assert (tomcat["secure"], tomcat["scheme"], tomcat["serverName"], tomcat["serverPort"]) == \
-                (True, "https", "jira-lab.example.com", 443), name
+                (True, "https", "localhost", int(sandbox_base_port)), name
             assert tomcat["pid"] != before[name][1]["pid"], "%s was not restarted" % name
 
     # Rolling: the second node's server.xml is touched only once the first one is back RUNNING.

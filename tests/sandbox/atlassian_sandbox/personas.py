@@ -16,7 +16,7 @@ DIRECTORY_API_KEY = "sandbox-scim-directory-key"
 
 @dataclass
 class Persona:
-    name: str  # jira, confluence, jira-old, cloud
+    name: str  # jira, confluence, jira-old, cloud, confluence-old
     kind: str  # jira, confluence or cloud
     version: str = ""
     build_number: int = 0
@@ -55,4 +55,6 @@ def default_personas():
         Persona("confluence", "confluence", "10.2.1", 10020100, "/confluence", "Confluence Sandbox"),
         Persona("jira-old", "jira", "10.2.0", 100200, "", "Jira Sandbox (10.2)"),
         Persona("cloud", "cloud", "", 0, "", "api.atlassian.com"),
+        # Last, so --port-base keeps the ports the other personas always had.
+        Persona("confluence-old", "confluence", "9.2.4", 9020400, "/confluence", "Confluence Sandbox (9.2)"),
     ]

@@ -1,9 +1,13 @@
 """Product and version: Jira's /rest/api/2/serverInfo, the Application Links manifest (XML by default,
-JSON on request, as the products answer) and the node /status endpoint."""
+JSON on request, as the products answer) and the node /status endpoint.
+
+State: ``node_state``; ``version`` and ``build_number``, when seeded, replace the persona's own (a milestone such
+as 11.3.0-m1, say)."""
 
 from __future__ import annotations
 
 import datetime
+import re
 from xml.sax.saxutils import escape
 
 from aiohttp import web
@@ -18,21 +22,27 @@ def initial_state(persona):
 
 
 def _version_numbers(version):
-    return [int(part) for part in version.split(".")]
+    # As Jira reports a milestone's: the numbers of its release (11.3.0-m1 -> [11, 3, 0]).
+    return [int(part) for part in re.match(r"[\d.]*\d", version).group(0).split(".")]
 
 
 def routes(persona):
+    def version():
+        state = persona.state["server_info"]
+        return state.get("version") or persona.version, state.get("build_number") or persona.build_number
+
     @requires(ANONYMOUS)
     async def server_info(request):
+        number, build = version()
         now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
         return web.json_response({
             "baseUrl": persona.base_url,
-            "version": persona.version,
-            "versionNumbers": _version_numbers(persona.version),
+            "version": number,
+            "versionNumbers": _version_numbers(number),
             "deploymentType": "Server",
-            "buildNumber": persona.build_number,
+            "buildNumber": build,
             "buildDate": "2025-11-04T00:00:00.000+0000",
-            "databaseBuildNumber": persona.build_number,
+            "databaseBuildNumber": build,
             "serverTime": now,
             "scmInfo": "3f1b2c5d9e0a7b4c6d8e1f2a3b4c5d6e7f8a9b0c",
             "serverTitle": persona.display_name,
@@ -40,12 +50,13 @@ def routes(persona):
 
     @requires(ANONYMOUS)
     async def manifest(request):
+        number, build = version()
         data = {
             "id": f"sandbox-{persona.name}",
             "name": persona.display_name,
             "typeId": persona.kind,
-            "version": persona.version,
-            "buildNumber": str(persona.build_number),
+            "version": number,
+            "buildNumber": str(build),
             "applinksVersion": "10.0.6",
             "publicSignup": "false",
             "url": persona.base_url,
