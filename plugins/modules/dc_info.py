@@ -204,14 +204,10 @@ cloud_connector_minimum_version:
   sample: 11.3.0
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.argspec import DATA_CENTER, create_ansible_module
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiError
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import fail_from_exception
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module import (
-    DC_MUTUALLY_EXCLUSIVE,
-    DC_REQUIRED_TOGETHER,
-    dc_argument_spec,
     dc_client,
     fail_api,
 )
@@ -219,36 +215,29 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._dc.info imp
 
 
 def main():
-    argument_spec = dc_argument_spec()
-    argument_spec.update(require_cloud_connector=dict(type="bool", default=False),
-                         require_admin=dict(type="bool", default=False),
-                         apps=dict(type="list", elements="str", choices=["rovo", "portfolio_insights"]),
-                         private=dict(type="bool", default=False),
-                         expected_base_url=dict(type="str"))
-    module = AnsibleModule(
-        argument_spec=argument_spec,
-        mutually_exclusive=DC_MUTUALLY_EXCLUSIVE,
-        required_together=DC_REQUIRED_TOGETHER,
-        supports_check_mode=True,
-    )
+    module = create_ansible_module(dict(
+        require_cloud_connector=dict(type="bool", default=False),
+        require_admin=dict(type="bool", default=False),
+        apps=dict(type="list", elements="str", choices=["rovo", "portfolio_insights"]),
+        private=dict(type="bool", default=False),
+        expected_base_url=dict(type="str"),
+    ), DATA_CENTER)
     params = module.params
     if params["apps"] is not None and not params["apps"]:
         module.fail_json(msg="apps is empty: name the apps the instance connects, rovo, portfolio_insights or both")
-    client = dc_client(module)
-    try:
-        facts = gather(client)
-        plan = None
-        if params["apps"] is not None:
-            plan = connection_plan(facts, params["url"], params["apps"], params["private"])
-            facts["plan"] = plan[0]
-        facts["checks"] = preconditions(client, facts, params["url"], params["require_cloud_connector"],
-                                        params["require_admin"], params["expected_base_url"], plan)
-    except ApiError as exc:
-        fail_api(module, exc, msg="Cannot read the product at %s" % params["url"])
-    except ProductError as exc:
-        fail_from_exception(module, exc)
-    finally:
-        client.close()
+    with dc_client(module) as client:
+        try:
+            facts = gather(client)
+            plan = None
+            if params["apps"] is not None:
+                plan = connection_plan(facts, params["url"], params["apps"], params["private"])
+                facts["plan"] = plan[0]
+            facts["checks"] = preconditions(client, facts, params["url"], params["require_cloud_connector"],
+                                            params["require_admin"], params["expected_base_url"], plan)
+        except ApiError as exc:
+            fail_api(module, exc, msg="Cannot read the product at %s" % params["url"])
+        except ProductError as exc:
+            fail_from_exception(module, exc)
 
     failed = [c["detail"] for c in facts["checks"] if not c["ok"]]
     if failed:
