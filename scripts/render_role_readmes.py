@@ -18,6 +18,7 @@ DOCS = {
     "byok": "byok.md",
     "cloud_companion": "cloud_companion.md",
     "cloud_connector_prereqs": "cloud_connector_prereqs.md",
+    "group_product_access": "product_access.md",
     "group_sync": "group_sync.md",
     "migration_preflight": "migration_preflight.md",
     "nested_groups": "nested_groups.md",
