@@ -20,6 +20,7 @@ DOCS = {
     "cloud_connector_prereqs": "cloud_connector_prereqs.md",
     "group_product_access": "product_access.md",
     "group_sync": "group_sync.md",
+    "group_sync_schedule": "group_sync.md",
     "migration_preflight": "migration_preflight.md",
     "nested_groups": "nested_groups.md",
     "org_connector": "org_connector.md",
