@@ -16,7 +16,7 @@ description:
     reports which of O(emails) have an account, matched by email case-insensitively as the cloud matches them.
   - The migration order is external directory to Data Center, Data Center to cloud with the Migration Assistant,
     then the directory sync to cloud. Run this between the last two, for example with the external directory's
-    users from M(dcops.atlassian_cloud.group_flatten): a user without an account would be left out of every group by
+    users from M(dcops.atlassian_cloud.group_flatten); a user without an account would be left out of every group by
     the sync. The runbook playbook C(migration_order.yml) does it.
   - Read only; fails, naming them, when accounts are missing and O(fail_on_missing=true).
 author:
