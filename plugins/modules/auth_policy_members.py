@@ -287,6 +287,7 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module 
     cloud_client,
     fail_api,
 )
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._auth_policy import guard
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._auth_policy import members as policy_members
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._auth_policy import policies
 
@@ -472,15 +473,17 @@ def main():
     except policies.PolicyError as exc:
         module.fail_json(msg=str(exc))
     except ApiError as exc:
-        fail_api(module, exc, msg="Cannot place members in authentication policy %s" % params["policy"])
+        fail_api(module, exc, msg=guard.hint(exc, "Placing members in an authentication policy other than the default one")
+                 or "Cannot place members in authentication policy %s" % params["policy"])
     finally:
         client.close()
     result.update(invalid=invalid, duplicates=duplicates)
     if error is not None:
         placed = sum(t["succeeded"] or 0 for t in result["tasks"])
-        fail_api(module, error, msg="Stopped placing members in authentication policy %s after %d add-users "
-                                    "tasks (%d addresses placed, listed in results; a rerun sends the rest)"
-                                    % (params["policy"], len(result["tasks"]), placed), **result)
+        stopped = ("Stopped placing members in authentication policy %s after %d add-users tasks (%d addresses placed, "
+                   "listed in results; a rerun sends the rest)" % (params["policy"], len(result["tasks"]), placed))
+        needed = guard.hint(error, "Placing members in an authentication policy other than the default one")
+        fail_api(module, error, msg="%s. %s" % (needed, stopped) if needed else stopped, **result)
     if duplicates:
         module.warn("%d addresses were listed more than once and handled once: %s"
                     % (len(duplicates), ", ".join(sorted(set(duplicates))[:20])))
