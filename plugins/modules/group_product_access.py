@@ -139,10 +139,20 @@ assigned:
       type: str
   sample: [{"group": "jira-software-users", "resource_id": "ari:cloud:jira::site/6b2e", "role": "atlassian/user"}]
 revoked:
-  description: Grants revoked (in check mode, that would be revoked), in the shape of RV(assigned).
+  description: Grants revoked (in check mode, that would be revoked).
   returned: success
   type: list
   elements: dict
+  contains:
+    group:
+      description: "Group name."
+      type: str
+    resource_id:
+      description: "App instance (ARI)."
+      type: str
+    role:
+      description: "Role ID."
+      type: str
   sample: []
 billing:
   description: Per app gaining a grant, the users who start counting toward its subscription (members of the groups
