@@ -389,31 +389,22 @@ def routes(persona):
             return None, None, cloud_error(400, "Invalid role %s" % role_id)
         return group, {"resourceId": resource_id, "roleId": role_id}, None
 
-    @requires(ORG)
-    async def assign_role(request):
-        denial = check_directory(request)
-        if denial is not None:
-            return denial
-        group, grant, error = await role_body(request)
-        if error is not None:
-            return error
-        roles = group.setdefault("roles", [])
-        if grant not in roles:
-            roles.append(grant)
-        return web.Response(status=204)
-
-    @requires(ORG)
-    async def revoke_role(request):
-        denial = check_directory(request)
-        if denial is not None:
-            return denial
-        group, grant, error = await role_body(request)
-        if error is not None:
-            return error
-        roles = group.setdefault("roles", [])
-        if grant in roles:
-            roles.remove(grant)
-        return web.Response(status=204)
+    def role_change(assign):
+        @requires(ORG)
+        async def handler(request):
+            denial = check_directory(request)
+            if denial is not None:
+                return denial
+            group, grant, error = await role_body(request)
+            if error is not None:
+                return error
+            roles = group.setdefault("roles", [])
+            if assign and grant not in roles:
+                roles.append(grant)
+            elif not assign and grant in roles:
+                roles.remove(grant)
+            return web.Response(status=204)
+        return handler
 
     v2 = "/admin/v2/orgs/{org_id}/directories/{directory_id}"
     return [
@@ -428,6 +419,6 @@ def routes(persona):
         web.post(v2 + "/groups/{group_id}/memberships", add_member),
         web.delete(v2 + "/groups/{group_id}/memberships/{account_id}", remove_member),
         web.get(v2 + "/groups/{group_id}/role-assignments", list_role_assignments),
-        web.post(v2 + "/groups/{group_id}/role-assignments/assign", assign_role),
-        web.post(v2 + "/groups/{group_id}/role-assignments/revoke", revoke_role),
+        web.post(v2 + "/groups/{group_id}/role-assignments/assign", role_change(assign=True)),
+        web.post(v2 + "/groups/{group_id}/role-assignments/revoke", role_change(assign=False)),
     ]
