@@ -119,8 +119,8 @@ def main():
         problems.append("%d address(es) have no cloud account: %s%s" % (
             len(result["missing"]), ", ".join(result["missing"][:SHOWN]), ", ..." if len(result["missing"]) > SHOWN else ""))
     if result["invalid"]:
-        problems.append("%d entries are not email addresses: %s" % (len(result["invalid"]),
-                                                                      ", ".join(result["invalid"][:SHOWN])))
+        problems.append("%d entries are not email addresses: %s"
+                        % (len(result["invalid"]), ", ".join(result["invalid"][:SHOWN])))
     if problems and module.params["fail_on_missing"]:
         module.fail_json(msg="Cloud accounts do not match the directory by email: %s. Migrate those users with the "
                              "Migration Assistant (or fix their emails) before the directory sync runs."

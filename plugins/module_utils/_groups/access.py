@@ -209,8 +209,8 @@ def plan_and_apply(client, org_id, directory_id, grants, check_mode, max_new_bil
                                 json={"resourceId": entry["resource_id"], "roleId": entry["role"]})
                 except ApiError as exc:
                     # What was written stays reported; a rerun reads it back and sends only the rest.
-                    raise AccessError("cannot %s %s on %s for group %s: %s" % (verb, entry["role"], entry["resource_id"],
-                                                                              entry["group"], exc),
+                    raise AccessError("cannot %s %s on %s for group %s: %s"
+                                      % (verb, entry["role"], entry["resource_id"], entry["group"], exc),
                                       done=done, **result)
                 done[kind].append(entry)
     return result

@@ -79,7 +79,7 @@ def test_revoking_and_a_converged_state(sandbox, run_module):
     assert_converged(runner(sandbox, run_module, revoke), lambda: group_roles(sandbox), FIELDS)
     again = runner(sandbox, run_module, revoke)(True)
     assert again["without_product_access"] == ["bob@example.com", "carol@example.com", "dave@example.com",
-                                                "erin@example.com"]
+                                               "erin@example.com"]
 
 
 def test_bad_inputs_are_one_line_errors(sandbox, run_module):

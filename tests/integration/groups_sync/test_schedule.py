@@ -73,7 +73,7 @@ def _units_are_valid(tmp_path, wrapper):
     check = tmp_path / "verify"
     check.mkdir()
     (check / "dcops-group-sync.service").write_text(service.replace("/usr/local/bin/dcops-group-sync", str(wrapper)),
-                                                     encoding="utf-8")
+                                                    encoding="utf-8")
     shutil.copy(units / "dcops-group-sync.timer", check / "dcops-group-sync.timer")
     checked = subprocess.run(["systemd-analyze", "verify", str(check / "dcops-group-sync.service"),
                               str(check / "dcops-group-sync.timer")], capture_output=True, text=True, timeout=60,
