@@ -295,6 +295,7 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module 
     cloud_client,
     fail_api,
 )
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._auth_policy import guard
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._auth_policy import policies
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._auth_policy import settings as policy_settings
 
@@ -402,7 +403,9 @@ def main():
     except policies.PolicyError as exc:
         module.fail_json(msg=str(exc))
     except ApiError as exc:
-        fail_api(module, exc, msg="Cannot manage authentication policy %s" % params["name"])
+        fail_api(module, exc, msg=guard.hint(exc, "Authentication policies beyond the default one, with SSO, required "
+                                                  "two-step verification or blocked API tokens,")
+                 or "Cannot manage authentication policy %s" % params["name"])
     finally:
         client.close()
     module.exit_json(**result)

@@ -27,6 +27,15 @@ description:
     task status, bulk-fetch and the Organizations API users list).
   - A failure after a write (an API error on a later batch) fails the task with C(changed=true), the tasks
     sent and every address's outcome, so a rerun and a human can pick up from there.
+  - "Lockout guard: adding members to a policy that enforces single sign-on runs the guard M(dcops.atlassian_cloud.auth_policy)
+    runs when it switches SSO on. Members the identity provider does not know (C(idpLinked) false in their current
+    policy's member listing) could no longer log in; the module refuses, in check mode as in the real run and
+    before any write, unless O(allow_lockout=true), and reports them in RV(lockout_risk). The guard needs the
+    policy list (UI-internal) to see the target's SSO setting: with policy IDs and O(resolve_names) unset or
+    V(false) it does not run and the module warns."
+  - Members can be moved to a policy of another directory, as the admin UI allows (the C(add-users) operation
+    takes email addresses at the organization level). When the policy list names each policy's directory
+    (C(directoryId)), such moves are counted in RV(cross_directory_moves) and named in a warning.
 author:
   - dcops engineers (@dcops)
 requirements:
@@ -106,6 +115,12 @@ options:
     description:
       - Also list the addresses that were already members in RV(results). Off by default because a large policy
         would return one entry per member on every run; RV(summary) always counts them.
+    type: bool
+    default: false
+  allow_lockout:
+    description:
+      - Add members to a policy that enforces SSO even when the identity provider does not know some of them
+        (they could no longer log in).
     type: bool
     default: false
   fail_on_address_errors:
@@ -201,6 +216,30 @@ summary:
       description: "Addresses that could not be placed."
       type: int
   sample: {added: 10, moved: 2, already_present: 1200, moved_to_fallback: 1, failed: 0}
+lockout_risk:
+  description:
+    - Per policy that enforces SSO and receives members, the members being added whom the identity provider
+      does not know.
+  returned: success (empty when no receiving policy enforces SSO or the guard did not run)
+  type: list
+  elements: dict
+  contains:
+    policy:
+      description: "Policy name."
+      type: str
+    count:
+      description: "Members not known to the identity provider."
+      type: int
+    sample:
+      description: "Up to 20 of their addresses."
+      type: list
+      elements: str
+  sample: [{"policy": "Employees (SSO)", "count": 1, "sample": ["frank@example.com"]}]
+cross_directory_moves:
+  description: Members moved from a policy of one directory to a policy of another.
+  returned: when the policy list names the policies' directories
+  type: int
+  sample: 0
 tasks:
   description:
     - The C(add-users) tasks sent, with their final status (V(SUCCEEDED), V(FINISHED_WITH_FAILURES),
@@ -248,6 +287,7 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module 
     cloud_client,
     fail_api,
 )
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._auth_policy import guard
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._auth_policy import members as policy_members
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._auth_policy import policies
 
@@ -270,6 +310,7 @@ def argument_spec():
         task_timeout=dict(type="float", default=900.0),
         report_unchanged=dict(type="bool", default=False),
         fail_on_address_errors=dict(type="bool", default=True),
+        allow_lockout=dict(type="bool", default=False),
     )
     return spec
 
@@ -283,12 +324,13 @@ def needs_policy_list(params):
 
 
 def resolve_policies(client, params):
-    """(target id, fallback id or None, id -> name, default policy id or None)."""
+    """(target id, fallback id or None, id -> name, default policy id or None, the Org or None when the policy list
+    was not read)."""
     fallback = params["fallback_policy"] if params["exclusive"] else None
     if not needs_policy_list(params):
         if fallback is not None and fallback == params["policy"]:
             raise policies.PolicyError("fallback_policy must be another policy than %s" % params["policy"])
-        return params["policy"], fallback, {}, None
+        return params["policy"], fallback, {}, None, None
     org = policies.read_org(client, params["org_id"])
     target = org.require(params["policy"])
     fallback = org.require(params["fallback_policy"], "fallback_policy") if params["exclusive"] else None
@@ -296,13 +338,50 @@ def resolve_policies(client, params):
         raise policies.PolicyError("fallback_policy must be another policy than %s" % target["name"])
     names = dict((p["id"], p["name"]) for p in org.policies)
     default = [p["id"] for p in org.policies if p.get("isDefault")]
-    return target["id"], fallback["id"] if fallback else None, names, default[0] if default else None
+    return target["id"], fallback["id"] if fallback else None, names, default[0] if default else None, org
+
+
+def lockout_guard(module, client, org, plan, accounts, policy_of):
+    """The SSO lockout guard for the members `plan` adds: [{policy, count, sample}] (empty when no receiving
+    policy enforces SSO). Without the policy list (org is None) the guard cannot see SSO and says so."""
+    if not plan.adds:
+        return []
+    if org is None:
+        module.warn("The SSO lockout guard did not run: it needs the policy list (UI-internal) to see whether the "
+                    "policy enforces SSO; set resolve_names=true to run it")
+        return []
+    risks = []
+    for policy_id in sorted(plan.adds):
+        policy = org.find(policy_id) or {}
+        if not ((policy.get("settings") or {}).get("sso") or {}).get("enforced"):
+            continue
+        moving = dict((accounts[email], email) for email in plan.adds[policy_id])
+        sources = set(policy_of.get(account_id) for account_id in moving) - set([None, policy_id])
+        unknown = policies.unknown_to_idp(client, module.params["org_id"], sources, set(moving))
+        if unknown:
+            emails = sorted(moving[account_id] for account_id in unknown)
+            risks.append({"policy": policy.get("name", policy_id), "count": len(emails),
+                          "sample": emails[:policies.LOCKOUT_SAMPLE]})
+    return risks
+
+
+def cross_directory_moves(org, plan, accounts, policy_of):
+    """Members moving between policies of different directories, or None when the list names no directories."""
+    if org is None or not any(p.get("directoryId") for p in org.policies):
+        return None
+    directory = dict((p["id"], p.get("directoryId")) for p in org.policies)
+    moves = []
+    for email, target in sorted(plan.expected.items()):
+        source = policy_of.get(accounts.get(email))
+        if source in directory and directory[source] != directory.get(target):
+            moves.append(email)
+    return moves
 
 
 def read_and_plan(module, client, emails):
     params = module.params
     org_id = params["org_id"]
-    target, fallback, names, default_id = resolve_policies(client, params)
+    target, fallback, names, default_id, org = resolve_policies(client, params)
     accounts = policy_members.managed_accounts(client, org_id)
     # exclusive needs every account's policy (who is in the target now); otherwise only the listed ones
     listed = sorted(accounts.items()) if fallback else [(e, accounts[e]) for e in emails if e in accounts]
@@ -312,7 +391,20 @@ def read_and_plan(module, client, emails):
         module.warn("bulk-fetch named no policy this module can read for %d accounts; they are sent to the "
                     "policy again on every run (the reference does not document the item's policy field)" % unknown)
     plan = policy_members.plan_members(target, emails, accounts, policy_of, names, default_id, fallback)
-    return plan, accounts, names
+    guard = {"lockout_risk": lockout_guard(module, client, org, plan, accounts, policy_of)}
+    moves = cross_directory_moves(org, plan, accounts, policy_of)
+    if moves is not None:
+        guard["cross_directory_moves"] = len(moves)
+        if moves:
+            module.warn("%d member(s) move to a policy of another directory: %s" % (len(moves), ", ".join(moves[:20])))
+    if guard["lockout_risk"] and not params["allow_lockout"]:
+        text = "; ".join("%s enforces SSO and %d member(s) being added are not known to the identity provider "
+                         "(they could no longer log in): %s" % (r["policy"], r["count"], ", ".join(r["sample"]))
+                         for r in guard["lockout_risk"])
+        module.fail_json(msg="Refused to add members to authentication policy %s: %s. Add them to the identity "
+                             "provider first, or set allow_lockout=true." % (params["policy"], text),
+                         changed=False, **guard)
+    return plan, accounts, names, guard
 
 
 def task_report(runner):
@@ -322,7 +414,7 @@ def task_report(runner):
 
 def run(module, client, emails):
     params = module.params
-    plan, accounts, names = read_and_plan(module, client, emails)
+    plan, accounts, names, guard = read_and_plan(module, client, emails)
     tasks, error = [], None
     if plan.adds and not module.check_mode:
         batch_size = params["batch_size"] or LIMITS[params["mode"]]
@@ -341,7 +433,7 @@ def run(module, client, emails):
     reported = plan.results if params["report_unchanged"] else [
         e for e in plan.results if e["result"] != policy_members.PRESENT]
     result = dict(changed=bool(tasks) or (module.check_mode and bool(plan.adds)), results=reported,
-                  summary=plan.summary(), tasks=tasks)
+                  summary=plan.summary(), tasks=tasks, **guard)
     if module._diff:
         moving = [e for e in plan.results if e["email"] in plan.expected and e["result"] != policy_members.FAILED]
         result["diff"] = dict(
@@ -381,15 +473,17 @@ def main():
     except policies.PolicyError as exc:
         module.fail_json(msg=str(exc))
     except ApiError as exc:
-        fail_api(module, exc, msg="Cannot place members in authentication policy %s" % params["policy"])
+        fail_api(module, exc, msg=guard.hint(exc, "Placing members in an authentication policy other than the default one")
+                 or "Cannot place members in authentication policy %s" % params["policy"])
     finally:
         client.close()
     result.update(invalid=invalid, duplicates=duplicates)
     if error is not None:
         placed = sum(t["succeeded"] or 0 for t in result["tasks"])
-        fail_api(module, error, msg="Stopped placing members in authentication policy %s after %d add-users "
-                                    "tasks (%d addresses placed, listed in results; a rerun sends the rest)"
-                                    % (params["policy"], len(result["tasks"]), placed), **result)
+        stopped = ("Stopped placing members in authentication policy %s after %d add-users tasks (%d addresses placed, "
+                   "listed in results; a rerun sends the rest)" % (params["policy"], len(result["tasks"]), placed))
+        needed = guard.hint(error, "Placing members in an authentication policy other than the default one")
+        fail_api(module, error, msg="%s. %s" % (needed, stopped) if needed else stopped, **result)
     if duplicates:
         module.warn("%d addresses were listed more than once and handled once: %s"
                     % (len(duplicates), ", ".join(sorted(set(duplicates))[:20])))

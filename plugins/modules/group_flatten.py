@@ -222,6 +222,15 @@ options:
         type: str
         choices: [memberships, per_group]
         default: memberships
+      inactive_users:
+        description:
+          - What to do with users Crowd marks as inactive (C(active) false in the user entity). Both list them in
+            RV(disabled_users).
+          - C(exclude) leaves them out of every group, as Active Directory's disabled accounts are; C(report) keeps
+            them as members.
+        type: str
+        choices: [exclude, report]
+        default: exclude
       timeout:
         description: Request timeout in seconds.
         type: int
@@ -483,12 +492,13 @@ google_workspace:
       elements: str
       returned: when O(google_workspace_selected) is given
 disabled_users:
-  description: Accounts the directory marks as disabled (O(source=ldap) only) and how they were handled.
-  returned: O(source=ldap)
+  description: Accounts the directory marks as disabled (Active Directory's C(userAccountControl), Crowd's inactive
+    users) and how they were handled.
+  returned: O(source=ldap) or O(source=crowd)
   type: dict
   contains:
     handling:
-      description: The O(ldap.disabled_users) choice.
+      description: The O(ldap.disabled_users) or O(crowd.inactive_users) choice.
       type: str
       returned: always
       sample: exclude
@@ -694,6 +704,7 @@ CROWD_OPTIONS = dict(
     page_size=dict(type="int", default=1000),
     timeout=dict(type="int", default=30),
     read_mode=dict(type="str", default="memberships", choices=list(source_crowd.READ_MODES)),
+    inactive_users=dict(type="str", default="exclude", choices=list(source_crowd.INACTIVE_USERS_CHOICES)),
 )
 
 
@@ -774,6 +785,7 @@ def main():
     flat = result.flat()
     if module.params["source"] == "crowd":
         output["crowd_requests"] = structure.counters["http_requests"]
+        output["disabled_users"] = dict(handling=module.params["crowd"]["inactive_users"], users=structure.disabled)
     if module.params["source"] == "ldap":
         output["disabled_users"] = dict(handling=module.params["ldap"]["disabled_users"], users=structure.disabled)
         output["ldap_requests"] = structure.counters

@@ -171,7 +171,8 @@ ENDPOINTS = {
         "Managed accounts (cursor pagination)."),
     "cloud.users.search": _endpoint(
         "POST", "/admin/v2/orgs/{org_id}/directories/{directory_id}/users/search", "cloud-admin", PUBLIC,
-        _ORG_API + "api-group-users/", "Search users of a directory (emails, accountIds, cursor, limit).",
+        _ORG_API + "api-group-users/", "Search users of a directory (emails, accountIds, groupIds, resourceIds, "
+        "expand productAccess, cursor, limit).",
         retry_safe=True),
     "cloud.groups.search": _endpoint(
         "POST", "/admin/v2/orgs/{org_id}/directories/{directory_id}/groups/search", "cloud-admin", PUBLIC,
@@ -186,6 +187,21 @@ ENDPOINTS = {
     "cloud.groups.remove_member": _endpoint(
         "DELETE", "/admin/v2/orgs/{org_id}/directories/{directory_id}/groups/{group_id}/memberships/{account_id}",
         "cloud-admin", PUBLIC, _ORG_API + "api-group-groups/", "Remove a member."),
+    "cloud.groups.role_assignments": _endpoint(
+        "GET", "/admin/v2/orgs/{org_id}/directories/{directory_id}/groups/{group_id}/role-assignments", "cloud-admin",
+        PUBLIC, _ORG_API + "api-group-groups/",
+        "A group's role assignments: one item per resource {resourceId, resourceOwner, defaultRole, roles} "
+        "(cursor + limit; scope read:groups:admin)."),
+    "cloud.groups.role_assignments.assign": _endpoint(
+        "POST", "/admin/v2/orgs/{org_id}/directories/{directory_id}/groups/{group_id}/role-assignments/assign",
+        "cloud-admin", PUBLIC, _ORG_API + "api-group-groups/",
+        "Grant a role on an app to every member of a group {resourceId (ARI), roleId (atlassian/user, ...)}.",
+        retry_safe=True),
+    "cloud.groups.role_assignments.revoke": _endpoint(
+        "POST", "/admin/v2/orgs/{org_id}/directories/{directory_id}/groups/{group_id}/role-assignments/revoke",
+        "cloud-admin", PUBLIC, _ORG_API + "api-group-groups/",
+        "Revoke a group's role on an app {resourceId, roleId}; members keep access another group grants.",
+        retry_safe=True),
 
     # --- Atlassian Cloud: organization connector / connected sources (no public REST contract) --------
     "cloud.org_connectors.list": _endpoint(
@@ -300,11 +316,28 @@ CHECKED = {
     "cloud.directories": (_SEEN_ORG, "nothing the modules read"),
     "cloud.users": (_SEEN_ORG + "; AX-241 and AX-243: links.next is a full URL, pages of 50, snake_case fields",
                     "the page size (read from links.next, never assumed)"),
-    "cloud.users.search": (_SEEN_ORG, "the largest limit; links.next is a bare cursor (AX-241)"),
+    "cloud.users.search": (_SEEN_ORG + " (searchDirectoryUsers: resourceIds, expand productAccess)",
+                           "the largest limit; links.next is a bare cursor (AX-241); whether resourceIds matches "
+                           "access a group grants (assumed, as in the admin UI's user list) and whether "
+                           "productAccess lists an app the user never opened (a user without the field is "
+                           "reported as unknown, not as without access)"),
     "cloud.groups.search": (_SEEN_ORG, "the largest limit"),
     "cloud.groups.create": (_SEEN_ORG, "nothing the modules read"),
     "cloud.groups.add_member": (_SEEN_ORG, "the answer when the account is already a member"),
     "cloud.groups.remove_member": (_SEEN_ORG, "the answer when the account is not a member"),
+    "cloud.groups.role_assignments": (_SEEN_ORG + " (getGroupRoleAssignments, MultiDirectoryGroupRoleAssignment: "
+                                      "resourceId, resourceOwner, defaultRole, roles)",
+                                      "the page size; whether roles granted to the members one by one appear (they "
+                                      "are not read from here)"),
+    "cloud.groups.role_assignments.assign": (_SEEN_ORG + " (grantGroupAccess: body resourceId, roleId; roleId "
+                                             "values listed; no answer body) and ID-8887 (resource ARIs, the "
+                                             "400 for an invalid resource)",
+                                             "the success status (any 2xx is accepted) and the answer when the "
+                                             "group already holds the role (the module reads first and does not "
+                                             "send it)"),
+    "cloud.groups.role_assignments.revoke": (_SEEN_ORG + " (revokeGroupAccess: body resourceId, roleId)",
+                                             "the success status and the answer when the group does not hold the "
+                                             "role (not sent)"),
     "cloud.auth_policy.add_users": (_CONTROL_API + " and https://developer.atlassian.com/cloud/admin/"
                                     "auth-policy-cookbook (body {users: [emails]}, 202 {taskId, taskLink})",
                                     "a limit of addresses per request (10,000 is the admin UI's CSV limit)"),

@@ -87,6 +87,17 @@ def lockout_risk(client, org_id, policy_id):
     return {"count": len(unknown), "sample": sorted(unknown)[:LOCKOUT_SAMPLE]}
 
 
+def unknown_to_idp(client, org_id, source_policy_ids, account_ids):
+    """Of `account_ids`, those the identity provider does not know: not C(idpLinked) in the member listing of the
+    policy they are in now (`source_policy_ids`), or not found in any of them (nothing says the IdP knows them)."""
+    known = set()
+    for policy_id in sorted(source_policy_ids):
+        for member in iter_members(client, org_id, policy_id):
+            if member.get("accountId") in account_ids and member.get("idpLinked"):
+                known.add(member["accountId"])
+    return set(account_ids) - known
+
+
 ASSIGNED_BY_PRODUCT = "(assigned by the product)"
 
 

@@ -14,6 +14,10 @@ Two ways to read the same structure (every group's direct users and direct child
 - `per_group`: per group its direct nested groups (`/group/child-group/direct`) and direct users with
   their details (`/group/user/direct?expand=user`), each paged: 2 or more requests per group.
 
+Crowd marks a deactivated user with `active: false` in its user entity (`expand=user`); such users are left out
+of every group (`inactive_users=exclude`, the default, as Active Directory's disabled accounts are) or kept and
+listed (`report`); both list them in the structure's `disabled`.
+
 Crowd's `/group/user/nested` would answer a group's effective users in one request, but without the
 structure the flattening reports on (cycles, depth, what a sync without flattening loses), so it is not used.
 """
@@ -28,9 +32,10 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups.flatten import NestedGroups
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
 
-__all__ = ["HAS_HTTPX", "READ_MODES", "CrowdSettings", "CrowdSourceError", "read_crowd"]
+__all__ = ["HAS_HTTPX", "INACTIVE_USERS_CHOICES", "READ_MODES", "CrowdSettings", "CrowdSourceError", "read_crowd"]
 
 READ_MODES = ("memberships", "per_group")
+INACTIVE_USERS_CHOICES = ("exclude", "report")
 
 
 class CrowdSourceError(CollectionError):
@@ -41,7 +46,7 @@ class CrowdSettings:
     """The `crowd` option of the module, with its defaults."""
 
     def __init__(self, url, application_name, application_password, validate_certs=True, ca_path=None,
-                 page_size=1000, timeout=30, read_mode="memberships"):
+                 page_size=1000, timeout=30, read_mode="memberships", inactive_users="exclude"):
         self.url = url
         self.application_name = application_name
         self.application_password = application_password
@@ -50,6 +55,12 @@ class CrowdSettings:
         self.page_size = page_size
         self.timeout = timeout
         self.read_mode = read_mode
+        self.inactive_users = inactive_users
+
+
+def _inactive(user):
+    """Crowd's user entity says `active: false` (a missing field is read as active, as Crowd's default is)."""
+    return user.get("active") is False
 
 
 def _paged(client, operation, items_key, params, page_size):
@@ -66,6 +77,7 @@ def _paged(client, operation, items_key, params, page_size):
 def _per_group(client, settings, names):
     groups = {}
     users = {}
+    inactive = set()
     for name in names:
         children = [g["name"] for g in _paged(client, "crowd.group_child_groups", "groups",
                                               {"groupname": name}, settings.page_size)]
@@ -74,8 +86,10 @@ def _per_group(client, settings, names):
                            settings.page_size):
             members.append(user["name"])
             users[user["name"]] = {"email": user.get("email")}
+            if _inactive(user):
+                inactive.add(user["name"])
         groups[name] = (members, children)
-    return groups, users
+    return groups, users, inactive
 
 
 def _memberships(client, settings, names):
@@ -97,10 +111,13 @@ def _memberships(client, settings, names):
     for direct_users, _children in groups.values():
         members.update(direct_users)
     users = {}
+    inactive = set()
     for user in _paged(client, "crowd.users", "users", {"entity-type": "user", "expand": "user"}, settings.page_size):
         if user["name"] in members:
             users[user["name"]] = {"email": user.get("email")}
-    return groups, users
+            if _inactive(user):
+                inactive.add(user["name"])
+    return groups, users, inactive
 
 
 def read_crowd(settings, client=None):
@@ -117,11 +134,15 @@ def read_crowd(settings, client=None):
     try:
         names = [g["name"] for g in _paged(client, "crowd.groups", "groups", {"entity-type": "group"}, settings.page_size)]
         read = _memberships if settings.read_mode == "memberships" else _per_group
-        groups, users = read(client, settings, names)
+        groups, users, inactive = read(client, settings, names)
         requests = client.calls - calls_before
     except ApiError as exc:
         raise CrowdSourceError("cannot read nested groups from Crowd at %s: %s" % (settings.url, exc))
     finally:
         if own_client:
             client.close()
-    return NestedGroups(groups, users=users, counters={"http_requests": requests})
+    if settings.inactive_users == "exclude":
+        groups = dict((name, ([u for u in direct if u not in inactive], children))
+                      for name, (direct, children) in groups.items())
+        users = dict((name, attrs) for name, attrs in users.items() if name not in inactive)
+    return NestedGroups(groups, users=users, disabled=sorted(inactive), counters={"http_requests": requests})

@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiError
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._auth_policy import guard
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import (
     CollectionError,
     fail_from_exception,
@@ -73,6 +74,13 @@ def _merge(output, under, sync_result):
     return merged
 
 
+def _needs_guard(params, error):
+    """SCIM provisioning needs Atlassian Guard Standard: a refused SCIM call says so (None otherwise)."""
+    if params["target"] != "scim" or not isinstance(error, ApiError):
+        return None
+    return guard.hint(error, "SCIM user provisioning (target scim)", key_statuses=(401,))
+
+
 def run_sync(module, flat, users, output=None, under=None):
     """Sync `flat` ({group: [members]}) to the target in module.params and return the module's result: `output`
     plus the sync result (nested under `under` when given).
@@ -93,9 +101,9 @@ def run_sync(module, flat, users, output=None, under=None):
     except SyncFailed as exc:
         for warning in exc.result.pop("warnings"):
             module.warn(warning)
-        fail_from_exception(module, exc, **_merge(output, under, exc.result))
+        fail_from_exception(module, exc, msg=_needs_guard(params, exc.error), **_merge(output, under, exc.result))
     except ApiError as exc:
-        fail_from_exception(module, exc, msg="Cannot read the cloud groups", **output)
+        fail_from_exception(module, exc, msg=_needs_guard(params, exc) or "Cannot read the cloud groups", **output)
     except (CollectionError, ValueError) as exc:
         fail_from_exception(module, exc, **output)
     finally:

@@ -223,7 +223,12 @@ def test_the_controller_playbook_uses_the_awx_modules_as_documented(awx_module_d
     playbooks = {item["playbook"] for item in templates["loop"]}
     assert playbooks == {p.name for p in (KIT / "project").glob("*.yml")}
     assert {"connect_data_center.yml", "rotate_connector_credentials.yml", "disable_connector.yml", "dc_info.yml",
-            "migration_preflight.yml"} == playbooks
+            "migration_preflight.yml", "sync_groups.yml"} == playbooks
+    # the flatten-and-sync runs on a schedule, one run at a time
+    assert templates["awx.awx.job_template"]["allow_simultaneous"] is False
+    schedule = next(t for t in _controller_tasks() if "awx.awx.schedule" in t)["awx.awx.schedule"]
+    names = {item["name"]: item["playbook"] for item in templates["loop"]}
+    assert names[schedule["unified_job_template"]] == "sync_groups.yml"
     for item in templates["loop"]:
         for question in item.get("survey", {}).get("spec", []):
             assert question["default"] in question["choices"], question["variable"]

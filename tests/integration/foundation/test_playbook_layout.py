@@ -14,15 +14,19 @@ ROOT = Path(__file__).resolve().parents[3]
 # playbook -> the step tags it must offer (connect_data_center.yml and app_tunnel.yml have their own tests).
 STEP_TAGS = {
     "auth_policies.yml": {"policies"},
+    "auth_policy_pilot.yml": {"policies"},
     "byok.yml": {"byok"},
     "cloud_connector_prereqs.yml": {"prereqs", "egress"},
     "dc_info.yml": {"prereqs"},
     "disable_connector.yml": {"connector"},
     "flatten_groups.yml": {"groups"},
+    "migration_order.yml": {"groups"},
     "migration_preflight.yml": {"preflight"},
+    "product_access.yml": {"groups"},
     # read only, and whole or not at all: its reads run under any --tags
     "readiness_report.yml": {"always"},
     "rotate_connector_credentials.yml": {"connector"},
+    "schedule_group_sync.yml": {"groups"},
     "sync_groups.yml": {"groups"},
 }
 TARGETS = {"dc_instances", "dc_nodes", "localhost"}

@@ -12,6 +12,7 @@ KEYED_BY_DATA = {
     "egress_rule": {"resolved"},
     "group_flatten": {"flat", "users", "lost_memberships.by_group", "lost_memberships.by_user", "depth.histogram",
                       "sync.added", "sync.kept", "sync.removed"},
+    "group_product_access": {"billing", "summary.users_starting_to_count_by_app"},
     "group_sync": {"added", "kept", "removed"},
     "readiness_instance": {"readiness.directory.users", "readiness.directory.groups"},
     "tomcat_connector": {"connector"},

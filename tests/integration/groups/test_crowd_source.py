@@ -29,6 +29,7 @@ class CrowdServer:
     def __init__(self, groups, users, application=("migration", "app-secret")):
         self.groups = groups  # {name: {"users": [...], "groups": [...]}}
         self.users = users  # {name: email}
+        self.inactive = set()  # names whose user entity says active: false
         self.application = application
         self.requests = []
         self.loop = asyncio.new_event_loop()
@@ -52,7 +53,7 @@ class CrowdServer:
     def _user_entity(self, name, expand):
         entity = {"name": name, "link": {"href": "%s/user?username=%s" % (API, name), "rel": "self"}}
         if expand:
-            entity.update({"active": True, "email": self.users[name], "display-name": name})
+            entity.update({"active": name not in self.inactive, "email": self.users[name], "display-name": name})
         return entity
 
     async def handle(self, request):
@@ -179,3 +180,34 @@ def test_a_memberships_answer_that_is_not_xml_is_a_clear_error(crowd):
             read_crowd(CrowdSettings(url, "migration", "app-secret"))
     finally:
         server._memberships_xml = original
+
+
+@pytest.mark.parametrize("read_mode", ["memberships", "per_group"])
+def test_inactive_users_are_excluded_by_default_or_kept_and_reported(crowd, read_mode):
+    server, url = crowd
+    server.inactive = {"eve", "pat"}
+    try:
+        excluded = read_crowd(CrowdSettings(url, "migration", "app-secret", read_mode=read_mode))
+        reported = read_crowd(CrowdSettings(url, "migration", "app-secret", read_mode=read_mode,
+                                            inactive_users="report"))
+    finally:
+        server.inactive = set()
+    assert excluded.disabled == reported.disabled == ["eve", "pat"]
+    flat = flatten(excluded).flat()
+    assert flat["Atlassian"] == ["ceo", "dana", "ed", "erin", "gus"]
+    assert flat["Platform"] == [] and "eve" not in excluded.users
+    assert flatten(reported).flat()["Engineering"] == ["ed", "erin", "eve", "pat"]
+
+
+def test_group_flatten_reports_crowd_inactive_users(crowd, run_module):
+    from ansible_collections.dcops.atlassian_cloud.plugins.modules import group_flatten
+
+    server, url = crowd
+    server.inactive = {"gus"}
+    try:
+        result = run_module(group_flatten, {"source": "crowd", "report": ["flat"], "crowd": {
+            "url": url, "application_name": "migration", "application_password": "app-secret"}})
+    finally:
+        server.inactive = set()
+    assert result["disabled_users"] == {"handling": "exclude", "users": ["gus"]}
+    assert result["flat"]["Grads"] == []

@@ -10,6 +10,14 @@ The directory state is shared with the SCIM area (``areas/scim.py``): one user h
 and a ``scimId`` (the SCIM API); group members are stored as account ids.
 
 ``GET /admin/v1/orgs/{orgId}/users`` (managed accounts) is served by ``areas/auth_policies.py``.
+
+Product access (app roles): the organization's app instances are ``resources`` (ARIs, as the workspaces API names
+them); a group holds ``roles`` ({resourceId, roleId}) granted through ``.../groups/{groupId}/role-assignments/assign``
+and ``/revoke`` (body ``{resourceId, roleId}``, no answer body) and read back, one item per resource with its
+``roles``, from ``GET .../groups/{groupId}/role-assignments`` (jira.js ``admin/api/groups.ts``:
+grantGroupAccess, revokeGroupAccess, getGroupRoleAssignments). A user's access is the union of the roles of the
+groups they are in and their own ``roles``; the users search filters on it (``resourceIds``) and returns it under
+``productAccess`` when ``expand`` asks for it.
 """
 
 from __future__ import annotations
@@ -28,6 +36,12 @@ AREA = "org_directory"
 V1_PAGE = 20
 V2_DEFAULT_LIMIT = 20
 V2_MAX_LIMIT = 100
+JIRA_SITE = "ari:cloud:jira::site/6b2e1f0a-3c4d-4e5f-8a9b-0c1d2e3f4a5b"
+CONFLUENCE_SITE = "ari:cloud:confluence::site/6b2e1f0a-3c4d-4e5f-8a9b-0c1d2e3f4a5b"
+# The roleId values the reference lists for grantGroupAccess.
+ROLE_IDS = ("atlassian/user", "atlassian/user-access-admin", "atlassian/admin", "atlassian/guest",
+            "atlassian/contributor", "atlassian/customer", "atlassian/basic", "atlassian/stakeholder",
+            "atlassian/viewer")
 
 
 def make_user(email, name=None, active=True):
@@ -51,6 +65,7 @@ def initial_state(persona):
             {"id": "d-example-org", "name": "example.org", "claim": {"type": "HTTPS", "status": "PENDING"}},
         ],
         "directories": [{"directoryId": DIRECTORY_ID, "name": "Sandbox identity provider directory"}],
+        "resources": [{"id": JIRA_SITE, "key": "jira"}, {"id": CONFLUENCE_SITE, "key": "confluence"}],
         "users": users,
         "groups": [admins],
     }
@@ -72,6 +87,19 @@ def find_group_by_name(persona, name):
 
 def users_by_account(persona):
     return {u["accountId"]: u for u in state(persona)["users"]}
+
+
+def user_access(persona, account_id):
+    """{resourceId: set of roleIds} the user holds, through their groups and directly."""
+    access = {}
+    user = users_by_account(persona).get(account_id) or {}
+    grants = list(user.get("roles") or [])
+    for group in state(persona)["groups"]:
+        if account_id in group["members"]:
+            grants.extend(group.get("roles") or [])
+    for grant in grants:
+        access.setdefault(grant["resourceId"], set()).add(grant["roleId"])
+    return access
 
 
 def _cursor_encode(offset):
@@ -113,15 +141,21 @@ def _group_view(persona, group):
         "directoryId": DIRECTORY_ID,
         "externalSynced": bool(group.get("scim")),
         "managedBy": "external" if group.get("scim") else "admins",
-        "counts": {"users": len(group["members"]), "resources": 0},
+        "counts": {"users": len(group["members"]),
+                   "resources": len({g["resourceId"] for g in group.get("roles") or []})},
         "links": {"self": persona.base_url + f"/admin/v2/orgs/{ORG_ID}/directories/{DIRECTORY_ID}/groups/{group['id']}"},
     }
 
 
-def _user_view(user):
-    return {"accountId": user["accountId"], "accountType": "atlassian", "name": user["name"],
+def _user_view(user, persona=None, expand=()):
+    view = {"accountId": user["accountId"], "accountType": "atlassian", "name": user["name"],
             "email": user["email"], "accountStatus": "active" if user["active"] else "inactive",
             "membershipStatus": "active", "status": "active" if user["active"] else "deactivated"}
+    if "productAccess" in expand:
+        keys = {r["id"]: r["key"] for r in state(persona).get("resources", [])}
+        view["productAccess"] = [{"key": keys.get(resource, "unknown"), "id": resource}
+                                 for resource in sorted(user_access(persona, user["accountId"]))]
+    return view
 
 
 def routes(persona):
@@ -219,10 +253,14 @@ def routes(persona):
                 group = find_group(persona, group_id)
                 members.update(group["members"] if group else ())
             users = [u for u in users if u["accountId"] in members]
+        if body.get("resourceIds"):
+            wanted = set(body["resourceIds"])
+            users = [u for u in users if wanted & set(user_access(persona, u["accountId"]))]
         if body.get("searchTerm"):
             term = body["searchTerm"].casefold()
             users = [u for u in users if term in u["email"].casefold() or term in u["name"].casefold()]
-        items = [_user_view(u) for u in users]
+        expand = body.get("expand") or ()
+        items = [_user_view(u, persona, expand) for u in users]
         return web.json_response(_page(request, items, body["_offset"], body["_limit"]))
 
     @requires(ORG)
@@ -316,6 +354,58 @@ def routes(persona):
         group["members"].remove(account_id)
         return web.Response(status=204)
 
+    @requires(ORG)
+    async def list_role_assignments(request):
+        denial = check_directory(request)
+        if denial is not None:
+            return denial
+        group = find_group(persona, request.match_info["group_id"])
+        if group is None:
+            return cloud_error(404, "Group not found")
+        offset = v1_offset(request)
+        limit = _limit(request.query.get("limit"))
+        if offset is None or limit is None:
+            return _bad_cursor()
+        by_resource = {}
+        for grant in group.get("roles") or []:
+            by_resource.setdefault(grant["resourceId"], []).append(grant["roleId"])
+        items = [{"resourceId": resource, "resourceOwner": resource.split("::", 1)[0].rsplit(":", 1)[-1],
+                  "defaultRole": None, "roles": sorted(roles)} for resource, roles in sorted(by_resource.items())]
+        return web.json_response(_page(request, items, offset, limit))
+
+    async def role_body(request):
+        group = find_group(persona, request.match_info["group_id"])
+        if group is None:
+            return None, None, cloud_error(404, "Group not found")
+        try:
+            body = await request.json()
+        except ValueError:
+            return None, None, cloud_error(400, "Request body is not valid JSON")
+        body = body if isinstance(body, dict) else {}
+        resource_id, role_id = body.get("resourceId"), body.get("roleId")
+        if resource_id not in {r["id"] for r in state(persona).get("resources", [])}:
+            return None, None, cloud_error(400, "Cloud Resource is invalid")
+        if role_id not in ROLE_IDS:
+            return None, None, cloud_error(400, "Invalid role %s" % role_id)
+        return group, {"resourceId": resource_id, "roleId": role_id}, None
+
+    def role_change(assign):
+        @requires(ORG)
+        async def handler(request):
+            denial = check_directory(request)
+            if denial is not None:
+                return denial
+            group, grant, error = await role_body(request)
+            if error is not None:
+                return error
+            roles = group.setdefault("roles", [])
+            if assign and grant not in roles:
+                roles.append(grant)
+            elif not assign and grant in roles:
+                roles.remove(grant)
+            return web.Response(status=204)
+        return handler
+
     v2 = "/admin/v2/orgs/{org_id}/directories/{directory_id}"
     return [
         web.get("/admin/v1/orgs", list_orgs),
@@ -328,4 +418,7 @@ def routes(persona):
         web.get(v2 + "/groups/{group_id}", get_group),
         web.post(v2 + "/groups/{group_id}/memberships", add_member),
         web.delete(v2 + "/groups/{group_id}/memberships/{account_id}", remove_member),
+        web.get(v2 + "/groups/{group_id}/role-assignments", list_role_assignments),
+        web.post(v2 + "/groups/{group_id}/role-assignments/assign", role_change(assign=True)),
+        web.post(v2 + "/groups/{group_id}/role-assignments/revoke", role_change(assign=False)),
     ]
