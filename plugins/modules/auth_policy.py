@@ -287,11 +287,9 @@ lockout_risk:
 
 import time
 
-from ansible.module_utils.basic import AnsibleModule
-
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.argspec import CLOUD_ADMIN, create_ansible_module
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiError
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module import (
-    cloud_argument_spec,
     cloud_client,
     fail_api,
 )
@@ -301,8 +299,8 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._auth_policy
 
 
 def argument_spec():
-    spec = cloud_argument_spec()
-    spec.update(
+    """The module's own options; CLOUD_ADMIN brings the connection."""
+    return dict(
         name=dict(type="str", required=True),
         state=dict(type="str", choices=["present", "absent"], default="present"),
         type=dict(type="str", choices=["billable", "non_billable"]),
@@ -324,7 +322,6 @@ def argument_spec():
         api_tokens_wait=dict(type="int", default=0, no_log=False),
         guard_standard=dict(type="bool"),
     )
-    return spec
 
 
 def run(module, client):
@@ -384,7 +381,7 @@ def _api_tokens_pending(wait):
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    module = create_ansible_module(argument_spec(), CLOUD_ADMIN)
     params = module.params
     if not 0 <= params["api_tokens_wait"] <= policy_settings.API_TOKENS_PROPAGATION_SECONDS:
         module.fail_json(msg="api_tokens_wait must be 0 to %d seconds (the product applies the change within 10 "
@@ -395,19 +392,17 @@ def main():
             policy_settings.validate(params["settings"], guard_standard=params["guard_standard"])
         except policy_settings.SettingsConflict as exc:
             module.fail_json(msg=str(exc), conflicts=exc.problems)
-    client = cloud_client(module)
-    try:
-        result = run(module, client)
-    except policy_settings.SettingsConflict as exc:
-        module.fail_json(msg=str(exc), conflicts=exc.problems)
-    except policies.PolicyError as exc:
-        module.fail_json(msg=str(exc))
-    except ApiError as exc:
-        fail_api(module, exc, msg=guard.hint(exc, "Authentication policies beyond the default one, with SSO, required "
-                                                  "two-step verification or blocked API tokens,")
-                 or "Cannot manage authentication policy %s" % params["name"])
-    finally:
-        client.close()
+    with cloud_client(module) as client:
+        try:
+            result = run(module, client)
+        except policy_settings.SettingsConflict as exc:
+            module.fail_json(msg=str(exc), conflicts=exc.problems)
+        except policies.PolicyError as exc:
+            module.fail_json(msg=str(exc))
+        except ApiError as exc:
+            fail_api(module, exc, msg=guard.hint(exc, "Authentication policies beyond the default one, with SSO, required "
+                                                      "two-step verification or blocked API tokens,")
+                     or "Cannot manage authentication policy %s" % params["name"])
     module.exit_json(**result)
 
 

@@ -279,11 +279,9 @@ duplicates:
   elements: str
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.argspec import CLOUD_ADMIN, create_ansible_module
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiError
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module import (
-    cloud_argument_spec,
     cloud_client,
     fail_api,
 )
@@ -295,8 +293,8 @@ LIMITS = {"bulk": policy_members.BULK_LIMIT, "individual": policy_members.INDIVI
 
 
 def argument_spec():
-    spec = cloud_argument_spec()
-    spec.update(
+    """The module's own options; CLOUD_ADMIN brings the connection."""
+    return dict(
         policy=dict(type="str", required=True),
         members=dict(type="list", elements="str"),
         members_csv=dict(type="path"),
@@ -312,7 +310,6 @@ def argument_spec():
         fail_on_address_errors=dict(type="bool", default=True),
         allow_lockout=dict(type="bool", default=False),
     )
-    return spec
 
 
 def needs_policy_list(params):
@@ -444,12 +441,11 @@ def run(module, client, emails):
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=argument_spec(),
+    module = create_ansible_module(
+        argument_spec(), CLOUD_ADMIN,
         mutually_exclusive=[("members", "members_csv")],
         required_one_of=[("members", "members_csv")],
         required_if=[("exclusive", True, ("fallback_policy",))],
-        supports_check_mode=True,
     )
     params = module.params
     limit = LIMITS[params["mode"]]
@@ -467,16 +463,14 @@ def main():
         module.fail_json(msg="%d entries are not email addresses: %s" % (len(invalid), ", ".join(invalid[:20])),
                          invalid=invalid, duplicates=duplicates)
 
-    client = cloud_client(module)
-    try:
-        result, error = run(module, client, emails)
-    except policies.PolicyError as exc:
-        module.fail_json(msg=str(exc))
-    except ApiError as exc:
-        fail_api(module, exc, msg=guard.hint(exc, "Placing members in an authentication policy other than the default one")
-                 or "Cannot place members in authentication policy %s" % params["policy"])
-    finally:
-        client.close()
+    with cloud_client(module) as client:
+        try:
+            result, error = run(module, client, emails)
+        except policies.PolicyError as exc:
+            module.fail_json(msg=str(exc))
+        except ApiError as exc:
+            fail_api(module, exc, msg=guard.hint(exc, "Placing members in an authentication policy other than the default one")
+                     or "Cannot place members in authentication policy %s" % params["policy"])
     result.update(invalid=invalid, duplicates=duplicates)
     if error is not None:
         placed = sum(t["succeeded"] or 0 for t in result["tasks"])

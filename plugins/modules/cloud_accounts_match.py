@@ -86,34 +86,28 @@ invalid:
   sample: []
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.argspec import CLOUD_ADMIN, create_ansible_module
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import (
     CollectionError,
     fail_from_exception,
 )
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module import (
-    cloud_argument_spec,
-    cloud_client,
-)
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module import cloud_client
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._preflight.accounts import match_accounts
 
 SHOWN = 50
 
 
 def main():
-    argument_spec = cloud_argument_spec()
-    argument_spec.update(directory_id=dict(type="str"),
-                         emails=dict(type="list", elements="str", required=True),
-                         fail_on_missing=dict(type="bool", default=True))
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    client = cloud_client(module)
-    try:
-        result = match_accounts(client, module.params["org_id"], module.params["directory_id"], module.params["emails"])
-    except CollectionError as exc:
-        fail_from_exception(module, exc, msg="Cannot read the cloud accounts")
-    finally:
-        client.close()
+    module = create_ansible_module(dict(
+        directory_id=dict(type="str"),
+        emails=dict(type="list", elements="str", required=True),
+        fail_on_missing=dict(type="bool", default=True),
+    ), CLOUD_ADMIN)
+    with cloud_client(module) as client:
+        try:
+            result = match_accounts(client, module.params["org_id"], module.params["directory_id"], module.params["emails"])
+        except CollectionError as exc:
+            fail_from_exception(module, exc, msg="Cannot read the cloud accounts")
     problems = []
     if result["missing"]:
         problems.append("%d address(es) have no cloud account: %s%s" % (

@@ -656,19 +656,19 @@ sync:
 """
 
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups.flatten import (
     ON_CYCLE_CHOICES,
     CycleError,
     flatten,
 )
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.argspec import create_ansible_module
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError, fail_from_exception
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups import source_crowd, source_ldap, source_yaml
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups_sync.module import (
-    SYNC_REQUIRED_IF,
     run_sync,
-    sync_argument_spec,
+    sync_spec,
 )
 
 REPORT_CHOICES = ["flat", "lost_by_group", "lost_by_user", "users"]
@@ -735,8 +735,8 @@ def read_source(module):
 
 
 def argument_spec():
-    spec = sync_argument_spec(optional=True)
-    spec.update(
+    """The module's own options; sync_spec(optional=True) brings the sync's."""
+    return dict(
         state=dict(type="str", default="flattened", choices=["flattened", "synced"]),
         source=dict(type="str", required=True, choices=["yaml", "ldap", "crowd"]),
         yaml_file=dict(type="path"),
@@ -748,20 +748,18 @@ def argument_spec():
         google_workspace_selected=dict(type="list", elements="str"),
         report=dict(type="list", elements="str", choices=REPORT_CHOICES, default=REPORT_CHOICES),
     )
-    return spec
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=argument_spec(),
+    module = create_ansible_module(
+        argument_spec(), sync_spec(optional=True),
         mutually_exclusive=[("yaml_file", "yaml_data")],
         required_if=[
             ("source", "yaml", ("yaml_file", "yaml_data"), True),
             ("source", "ldap", ("ldap",)),
             ("source", "crowd", ("crowd",)),
             ("state", "synced", ("target", "directory_id")),
-        ] + SYNC_REQUIRED_IF,
-        supports_check_mode=True,
+        ],
     )
     synced = module.params["state"] == "synced"
     if module.params["target"] and not synced:

@@ -190,16 +190,12 @@ summary:
            "users_starting_to_count_by_app": {"ari:cloud:jira::site/6b2e": 2}, "product_access_unknown": 0}
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.argspec import CLOUD_ADMIN, create_ansible_module
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import (
     CollectionError,
     fail_from_exception,
 )
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module import (
-    cloud_argument_spec,
-    cloud_client,
-)
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module import cloud_client
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups.access import (
     DEFAULT_ROLE,
     ROLE_IDS,
@@ -209,8 +205,7 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups.acce
 
 
 def main():
-    argument_spec = cloud_argument_spec()
-    argument_spec.update(
+    module = create_ansible_module(dict(
         directory_id=dict(type="str"),
         access=dict(type="list", elements="dict", required=True, options=dict(
             group=dict(type="str", required=True),
@@ -220,23 +215,18 @@ def main():
         )),
         max_new_billable_users=dict(type="int"),
         report_no_access=dict(type="bool", default=True),
-    )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    ), CLOUD_ADMIN)
     params = module.params
     if params["max_new_billable_users"] is not None and params["max_new_billable_users"] < 0:
         module.fail_json(msg="max_new_billable_users must be 0 or more, got %d" % params["max_new_billable_users"])
-    client = None
     try:
         grants = validate_grants(params["access"])
-        client = cloud_client(module)
-        result = plan_and_apply(client, params["org_id"], params["directory_id"], grants, module.check_mode,
-                                max_new_billable=params["max_new_billable_users"],
-                                report_no_access=params["report_no_access"])
+        with cloud_client(module) as client:
+            result = plan_and_apply(client, params["org_id"], params["directory_id"], grants, module.check_mode,
+                                    max_new_billable=params["max_new_billable_users"],
+                                    report_no_access=params["report_no_access"])
     except CollectionError as exc:
         fail_from_exception(module, exc, msg="Cannot reconcile group product access")
-    finally:
-        if client is not None:
-            client.close()
     if not module._diff:
         result.pop("diff")
     module.exit_json(**result)

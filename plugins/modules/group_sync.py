@@ -200,26 +200,21 @@ summary:
            "http_requests": 5}
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.argspec import create_ansible_module
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups_sync.module import (
-    SYNC_REQUIRED_IF,
     run_sync,
-    sync_argument_spec,
+    sync_spec,
 )
 
 
-def argument_spec():
-    spec = sync_argument_spec()
-    spec.update(
-        groups=dict(type="dict", required=True),
-        users=dict(type="dict", default={}),
-    )
-    return spec
+ARGUMENT_SPEC = dict(
+    groups=dict(type="dict", required=True),
+    users=dict(type="dict", default={}),
+)
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(), required_if=SYNC_REQUIRED_IF, supports_check_mode=True)
+    module = create_ansible_module(ARGUMENT_SPEC, sync_spec())
     groups = module.params["groups"]
     bad = sorted(g for g, members in groups.items() if members is not None and not isinstance(members, list))
     if bad:

@@ -440,8 +440,7 @@ reports:
 
 import os
 
-from ansible.module_utils.basic import AnsibleModule
-
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.argspec import DATA_CENTER, ArgumentSpec, create_ansible_module
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiError
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module import dc_client, fail_api
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._preflight import report, sources
@@ -451,34 +450,28 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._preflight.a
     failures,
 )
 
-INSTANCE_OPTIONS = dict(
-    name=dict(type="str", required=True),
-    product=dict(type="str", required=True, choices=["jira", "confluence"]),
-    url=dict(type="str"),
-    user=dict(type="str"),
-    password=dict(type="str", no_log=True),
-    token=dict(type="str", no_log=True),
-    validate_certs=dict(type="bool", default=True),
-    ca_path=dict(type="path"),
-    timeout=dict(type="float", default=30.0),
-    retry_max_time=dict(type="float", default=120.0),
-    api_overrides=dict(type="dict", default={}),
-    group_limit=dict(type="int", default=10000),
-    users_csv=dict(type="path"),
-    memberships_csv=dict(type="path"),
-)
+# One Data Center (or its CSV export) per item; each item carries its own connection.
+INSTANCE = ArgumentSpec(
+    dict(
+        name=dict(type="str", required=True),
+        product=dict(type="str", required=True, choices=["jira", "confluence"]),
+        group_limit=dict(type="int", default=10000),
+        users_csv=dict(type="path"),
+        memberships_csv=dict(type="path"),
+    ),
+    mutually_exclusive=[("url", "users_csv")],
+    required_one_of=[("url", "users_csv")],
+    required_by={"memberships_csv": "users_csv"},
+).merge(DATA_CENTER.per_item("url"))
 
 
 def read_instance(module, spec):
     if spec["users_csv"]:
         return sources.read_csv(spec["name"], spec["product"], spec["users_csv"], spec["memberships_csv"])
-    client = dc_client(module, params=spec)
-    try:
+    with dc_client(module, params=spec) as client:
         if spec["product"] == "jira":
             return sources.read_jira(client, spec["name"], spec["group_limit"])
         return sources.read_confluence(client, spec["name"])
-    finally:
-        client.close()
 
 
 def write_reports(module, findings):
@@ -501,21 +494,15 @@ def write_reports(module, findings):
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            instances=dict(type="list", elements="dict", required=True, options=INSTANCE_OPTIONS,
-                           mutually_exclusive=[("url", "users_csv"), ("token", "password"), ("token", "user")],
-                           required_one_of=[("url", "users_csv")], required_together=[("user", "password")],
-                           required_by={"memberships_csv": "users_csv"}),
-            report_markdown=dict(type="path"),
-            report_html=dict(type="path"),
-            report_mode=dict(type="raw", default="0600"),
-            sso_domains=dict(type="list", elements="str", default=[]),
-            verified_domains=dict(type="list", elements="str"),
-            fail_on=dict(type="list", elements="str", choices=list(FINDING_KINDS), default=[]),
-        ),
-        supports_check_mode=True,
-    )
+    module = create_ansible_module(dict(
+        instances=INSTANCE.as_option(type="list", elements="dict", required=True),
+        report_markdown=dict(type="path"),
+        report_html=dict(type="path"),
+        report_mode=dict(type="raw", default="0600"),
+        sso_domains=dict(type="list", elements="str", default=[]),
+        verified_domains=dict(type="list", elements="str"),
+        fail_on=dict(type="list", elements="str", choices=list(FINDING_KINDS), default=[]),
+    ))
     names = [spec["name"] for spec in module.params["instances"]]
     if len(set(names)) != len(names):
         module.fail_json(msg="instance names must be unique, got %s" % ", ".join(names))

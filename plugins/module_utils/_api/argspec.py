@@ -114,6 +114,24 @@ class ArgumentSpec:
                 merged.required_by[option] = tuple(merged.required_by.get(option, ())) + tuple(requires)
         return merged
 
+    def per_item(self, *optional):
+        """This spec for a connection that is one item of a list option: without environment fallbacks (they would
+        give every item the same value), and with the `optional` options no longer required."""
+        merged = self.merge()
+        for name, option in merged.argument_spec.items():
+            option.pop("fallback", None)
+            if name in optional:
+                option.pop("required", None)
+        return merged
+
+    def as_option(self, **option):
+        """This spec as one option of type dict (or list of dicts) with these suboptions, constraints included."""
+        option = dict(option, options=self.argument_spec)
+        option.update((name, getattr(self, name)) for name in _LIST_CONSTRAINTS if getattr(self, name))
+        if self.required_by:
+            option["required_by"] = self.required_by
+        return option
+
     def ansible_module_kwargs(self):
         kwargs = dict(argument_spec=self.argument_spec, required_by=self.required_by)
         kwargs.update((name, getattr(self, name)) for name in _LIST_CONSTRAINTS)

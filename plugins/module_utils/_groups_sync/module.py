@@ -5,7 +5,7 @@
 """The Ansible side of the group sync, shared by the modules that sync: group_sync (a flat structure given as
 an option) and group_flatten with ``state: synced`` (the structure it has just flattened).
 
-``sync_argument_spec()`` and ``SYNC_REQUIRED_IF`` are the sync's options; ``run_sync(module, flat, users)``
+``sync_spec()`` is the sync's options, a credential family of its own; ``run_sync(module, flat, users)``
 builds the client, syncs, issues the warnings and fails the module with the partial result when a write fails.
 """
 
@@ -13,6 +13,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.argspec import (
+    ArgumentSpec,
+    cloud_argument_spec,
+    scim_argument_spec,
+)
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiError
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._auth_policy import guard
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import (
@@ -20,9 +25,7 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors 
     fail_from_exception,
 )
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module import (
-    cloud_argument_spec,
     cloud_client,
-    scim_argument_spec,
     scim_client,
 )
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups_sync.sync import (
@@ -38,8 +41,9 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups_sync
 SYNC_REQUIRED_IF = [("target", "scim", ["directory_api_key"]), ("target", "groups_api", ["org_id", "api_key"])]
 
 
-def sync_argument_spec(optional=False):
-    """The target, the sync's behaviour and both cloud connections (SCIM and organizations API).
+def sync_spec(optional=False):
+    """The target, the sync's behaviour and both cloud connections (SCIM and organizations API), as an
+    ArgumentSpec that brings SYNC_REQUIRED_IF.
 
     The keys are only required by SYNC_REQUIRED_IF, for the target that uses them. With `optional` (the module
     can also run without syncing), `target` has no default and `directory_id` is not required: the caller
@@ -59,7 +63,7 @@ def sync_argument_spec(optional=False):
     )
     if optional:
         spec["directory_id"] = dict(spec["directory_id"], required=False)
-    return spec
+    return ArgumentSpec(spec, required_if=SYNC_REQUIRED_IF)
 
 
 def _merge(output, under, sync_result):
