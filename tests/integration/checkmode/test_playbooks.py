@@ -1,0 +1,161 @@
+"""Every playbook and every molecule scenario's converge: `--check --diff` on a fresh state runs to the end and
+predicts, task for task, what the real run then changes; a check run on the converged state changes nothing.
+
+Each target runs three times with the same inventory: check, real, check. The per-task statuses come from the
+suite's recording callback (tests/integration/callback_plugins/record_results.py): for every (task, host) the
+number of results that report `changed` must be the same in the first check run and the real run, and zero in
+the last check run. "Nothing written" by the first check run is the sandbox's whole state and the target's files.
+
+Molecule scenarios run their own converge.yml with the inventory their molecule.yml declares, against the
+session's sandbox (its description written where the scenario reads `sandbox.json`) instead of the one their
+prepare.yml starts; the rest of their prepare (seeding the sandbox) runs as written.
+"""
+
+from __future__ import annotations
+
+import collections
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from checkmode.harness import assert_unchanged
+from checkmode.test_rest_modules import _stable
+from helpers import ROOT, run_playbook
+
+MOLECULE = ROOT / "extensions" / "molecule"
+PLAYBOOKS = ROOT / "playbooks"
+# prepare.yml tasks the session's sandbox replaces
+STARTS_THE_SANDBOX = re.compile(r"^Start the sandbox")
+
+
+def changed_per_task(run):
+    """{(task, host): how many of its results report changed}.
+
+    A job started with `async` and `poll: 0` reports its change on the async_status task that waits for it (a
+    check run, which starts no job, reports it on the task itself): the change counts for the task that started
+    the job, found by the job's ID."""
+    started = dict((r["result"]["ansible_job_id"], r["task"]) for r in run.results
+                   if r["action"] != "ansible.builtin.async_status" and r["result"].get("ansible_job_id"))
+    return collections.Counter(
+        (started.get(r["result"].get("ansible_job_id"), r["task"]) if r["action"].endswith("async_status")
+         else r["task"], r["host"]) for r in run.changed_tasks)
+
+
+def _failure(run, what):
+    failed = [(r["task"], r["host"], r["result"].get("msg")) for r in run.failed_tasks]
+    return "%s failed (rc %s): %r\n%s" % (what, run.returncode, failed[:5], run.stdout[-3000:])
+
+
+def assert_check_predicts_the_run(play, observe):
+    """check, real, check with `play(check)` -> PlaybookRun; returns the real run."""
+    start = observe()
+    planned = play(True)
+    assert planned.returncode == 0, _failure(planned, "the check run on a fresh state")
+    assert_unchanged(start, observe(), "the check run wrote something")
+    done = play(False)
+    assert done.returncode == 0, _failure(done, "the real run")
+    predicted, actual = changed_per_task(planned), changed_per_task(done)
+    assert predicted == actual, "check predicted %r, the real run changed %r" % (
+        sorted(set(predicted.items()) - set(actual.items())), sorted(set(actual.items()) - set(predicted.items())))
+    rerun = play(True)
+    assert rerun.returncode == 0, _failure(rerun, "the check run on the converged state")
+    assert changed_per_task(rerun) == {}, "converged, but check mode reports changes: %r" % dict(
+        changed_per_task(rerun))
+    return done
+
+
+def _tree(*tops):
+    """Every file under `tops`: path, content hash, mode."""
+    found = []
+    for top in tops:
+        for path in sorted(Path(top).rglob("*")):
+            if path.is_file():
+                found.append((str(path), hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mode & 0o7777))
+    return found
+
+
+class Scenario:
+    """A molecule scenario run by ansible-playbook against the session's sandbox."""
+
+    def __init__(self, name, sandbox, tmp_path):
+        self.dir = MOLECULE / name
+        self.sandbox = sandbox
+        self.ephemeral = tmp_path / "ephemeral"
+        (self.ephemeral / "sandbox").mkdir(parents=True)
+        (self.ephemeral / "sandbox" / "sandbox.json").write_text(json.dumps(sandbox.env))
+        self.env = {"MOLECULE_EPHEMERAL_DIRECTORY": str(self.ephemeral),
+                    "MOLECULE_PROJECT_DIRECTORY": str(ROOT / "extensions"),
+                    "MOLECULE_SCENARIO_DIRECTORY": str(self.dir)}
+        self.inventory = self._inventory(tmp_path / "inventory.yml")
+
+    def _inventory(self, path):
+        text = (self.dir / "molecule.yml").read_text()
+        for name, value in self.env.items():  # molecule substitutes ${VAR} in molecule.yml
+            text = text.replace("${%s}" % name, value)
+        config = yaml.safe_load(text)
+        declared = config["provisioner"].get("inventory", {})
+        inventory = declared.get("hosts") or {"all": {"hosts": {}, "children": {}}}
+        top = inventory["all"]
+        for platform in config["platforms"]:
+            top.setdefault("hosts", {}).setdefault(platform["name"], {})
+            for group in platform.get("groups", []):
+                top.setdefault("children", {}).setdefault(group, {}).setdefault("hosts", {})[platform["name"]] = {}
+        groups = dict(top.get("children", {}))
+        for group, values in declared.get("group_vars", {}).items():
+            if group == "all":
+                top.setdefault("vars", {}).update(values)
+            else:
+                groups.setdefault(group, {}).setdefault("vars", {}).update(values)
+        top["children"] = groups
+        host_vars = declared.get("host_vars", {})
+        for host, values in host_vars.items():
+            for where in [top] + list(groups.values()):
+                if host in (where.get("hosts") or {}):
+                    where["hosts"][host] = dict(where["hosts"][host] or {}, **values)
+        path.write_text(yaml.safe_dump(inventory))
+        return path
+
+    def prepare(self):
+        """The scenario's prepare.yml without the tasks the session's sandbox replaces."""
+        prepare = self.dir / "prepare.yml"
+        if not prepare.exists():
+            return
+        plays = yaml.safe_load(prepare.read_text())
+        for play in plays:
+            play["tasks"] = [t for t in play.get("tasks", []) if not STARTS_THE_SANDBOX.match(t.get("name", ""))]
+        plays = [p for p in plays if p["tasks"]]
+        if not plays:
+            return
+        copy = self.dir / (".checkmode-prepare-%d.yml" % os.getpid())  # relative paths resolve from the scenario
+        copy.write_text(yaml.safe_dump(plays))
+        try:
+            run = run_playbook(copy, inventory=self.inventory, env=self.env)
+        finally:
+            copy.unlink()
+        assert run.returncode == 0, _failure(run, "prepare")
+
+    def play(self, playbook=None, extra_vars=None):
+        playbook = playbook or self.dir / "converge.yml"
+
+        def run(check):
+            return run_playbook(playbook, inventory=self.inventory, env=self.env, check=check, diff=check,
+                                extra_vars=extra_vars)
+        return run
+
+    def observe(self):
+        return json.dumps(_stable(self.sandbox.state()), sort_keys=True), _tree(self.ephemeral)
+
+
+SANDBOX_SCENARIOS = ["auth_policies", "cloud_companion", "connect_data_center", "dc_info", "group_sync",
+                     "migration_preflight", "org_connector", "readiness_report"]
+
+
+@pytest.mark.parametrize("name", SANDBOX_SCENARIOS)
+def test_molecule_converge_on_the_sandbox(name, sandbox, tmp_path):
+    scenario = Scenario(name, sandbox, tmp_path)
+    scenario.prepare()
+    assert_check_predicts_the_run(scenario.play(), scenario.observe)
