@@ -150,8 +150,9 @@ class Scenario:
         return json.dumps(_stable(self.sandbox.state()), sort_keys=True), _tree(self.ephemeral)
 
 
-SANDBOX_SCENARIOS = ["auth_policies", "cloud_companion", "connect_data_center", "dc_info", "group_sync",
-                     "migration_preflight", "org_connector", "readiness_report"]
+# connect_data_center runs in test_connector_life_cycle_playbooks, which goes on from its converged state.
+SANDBOX_SCENARIOS = ["auth_policies", "cloud_companion", "dc_info", "group_sync", "migration_preflight",
+                     "org_connector", "readiness_report"]
 
 
 @pytest.mark.parametrize("name", SANDBOX_SCENARIOS)
@@ -159,3 +160,54 @@ def test_molecule_converge_on_the_sandbox(name, sandbox, tmp_path):
     scenario = Scenario(name, sandbox, tmp_path)
     scenario.prepare()
     assert_check_predicts_the_run(scenario.play(), scenario.observe)
+
+
+def _converge_vars(name):
+    """The variables a scenario's converge passes to its role (its first task's include_role vars)."""
+    plays = yaml.safe_load((MOLECULE / name / "converge.yml").read_text())
+    return plays[0]["tasks"][0]["vars"]
+
+
+def test_auth_policies_and_dc_info_playbooks(sandbox, tmp_path):
+    """auth_policies.yml on a fresh organization (the members of policies it creates), dc_info.yml read only."""
+    scenario = Scenario("connect_data_center", sandbox, tmp_path)
+    example = yaml.safe_load((PLAYBOOKS / "vars" / "auth_policies.example.yml").read_text())
+    assert_check_predicts_the_run(scenario.play(PLAYBOOKS / "auth_policies.yml", example), scenario.observe)
+    info = assert_check_predicts_the_run(scenario.play(PLAYBOOKS / "dc_info.yml"), scenario.observe)
+    assert info.changed_tasks == []
+
+
+def test_connector_life_cycle_playbooks(sandbox, tmp_path):
+    """The connect_data_center scenario (connect_data_center.yml on both sandbox instances), then
+    rotate_connector_credentials.yml and disable_connector.yml on the connected instances. A rotation changes
+    something on every run, so its last check run predicts changes again: the converged check is for disable."""
+    scenario = Scenario("connect_data_center", sandbox, tmp_path)
+    assert_check_predicts_the_run(scenario.play(), scenario.observe)
+    rotate = scenario.play(PLAYBOOKS / "rotate_connector_credentials.yml")
+    start = scenario.observe()
+    planned = rotate(True)
+    assert planned.returncode == 0, _failure(planned, "the rotation's check run")
+    assert_unchanged(start, scenario.observe(), "the rotation's check run wrote something")
+    done = rotate(False)
+    assert done.returncode == 0, _failure(done, "the rotation")
+    assert changed_per_task(planned) == changed_per_task(done) != {}
+    assert_check_predicts_the_run(scenario.play(PLAYBOOKS / "disable_connector.yml"), scenario.observe)
+
+
+def test_group_playbooks(sandbox, tmp_path):
+    """sync_groups.yml and flatten_groups.yml with the group_sync scenario's groups, migration_preflight.yml with
+    the migration_preflight scenario's instances (each scenario's prepare seeds the sandbox)."""
+    groups = Scenario("group_sync", sandbox, tmp_path / "groups")
+    groups.prepare()
+    sync_vars = dict(_converge_vars("group_sync"), gs_sandbox=sandbox.env)
+    assert_check_predicts_the_run(groups.play(PLAYBOOKS / "sync_groups.yml", sync_vars), groups.observe)
+    flatten_vars = {"nested_groups_yaml_data": sync_vars["group_sync_flatten"]["yaml_data"],
+                    "nested_groups_report_file": str(groups.ephemeral / "flatten" / "report.yml")}
+    (groups.ephemeral / "flatten").mkdir()
+    assert_check_predicts_the_run(groups.play(PLAYBOOKS / "flatten_groups.yml", flatten_vars), groups.observe)
+
+    preflight = Scenario("migration_preflight", sandbox, tmp_path / "preflight")
+    preflight.prepare()
+    preflight_vars = dict(_converge_vars("migration_preflight"), mp_sandbox=sandbox.env)
+    assert_check_predicts_the_run(preflight.play(PLAYBOOKS / "migration_preflight.yml", preflight_vars),
+                                  preflight.observe)
