@@ -18,10 +18,12 @@ import hashlib
 import json
 import os
 import re
+import urllib.request
 from pathlib import Path
 
 import pytest
 import yaml
+from byok.conftest import ACCESS_KEY, SECRET_KEY, account, moto_byok, moto_server  # noqa: F401 pylint: disable=unused-import
 from checkmode.harness import assert_unchanged
 from checkmode.test_rest_modules import _stable
 from helpers import ROOT, run_playbook
@@ -211,3 +213,23 @@ def test_group_playbooks(sandbox, tmp_path):
     preflight_vars = dict(_converge_vars("migration_preflight"), mp_sandbox=sandbox.env)
     assert_check_predicts_the_run(preflight.play(PLAYBOOKS / "migration_preflight.yml", preflight_vars),
                                   preflight.observe)
+
+
+def test_byok_scenario_and_playbook(sandbox, tmp_path, account):
+    """The byok scenario's converge and byok.yml against the session's moto server (the scenario's own prepare
+    starts one on a fixed port). "Nothing written" is the account's stacks, their change sets and its roles."""
+    scenario = Scenario("byok", sandbox, tmp_path)
+    aws = {"byok_aws_endpoint_url": account.endpoint, "byok_aws_access_key": ACCESS_KEY, "byok_poll_interval": 1,
+           "byok_aws_secret_key": SECRET_KEY}
+
+    def observe():
+        stacks = account.cfn.describe_stacks()["Stacks"]
+        change_sets = [account.cfn.list_change_sets(StackName=s["StackId"])["Summaries"] for s in stacks]
+        return json.dumps([stacks, change_sets, account.iam.list_roles()["Roles"]], default=str, sort_keys=True)
+
+    assert_check_predicts_the_run(scenario.play(extra_vars=aws), observe)
+    fresh = account.__class__(account.server)  # the same moto server, emptied and seeded again
+    urllib.request.urlopen(urllib.request.Request(account.endpoint + "/moto-api/reset", method="POST"), timeout=10)
+    moto_byok.seed(account.endpoint, mfa=True)
+    assert fresh.stack() is None
+    assert_check_predicts_the_run(scenario.play(PLAYBOOKS / "byok.yml", aws), observe)
