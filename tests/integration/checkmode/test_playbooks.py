@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import re
+import socket
 import urllib.request
 from pathlib import Path
 
@@ -26,6 +27,8 @@ import yaml
 from byok.conftest import ACCESS_KEY, SECRET_KEY, account, moto_byok, moto_server  # noqa: F401 pylint: disable=unused-import
 from checkmode.harness import assert_unchanged
 from checkmode.test_rest_modules import _stable
+from firewall.conftest import egress_lab, tls_ca  # noqa: F401 pylint: disable=unused-import
+from firewall.test_nftables import nft_node  # noqa: F401 pylint: disable=unused-import
 from helpers import ROOT, run_playbook
 
 MOLECULE = ROOT / "extensions" / "molecule"
@@ -83,8 +86,9 @@ def _tree(*tops):
 class Scenario:
     """A molecule scenario run by ansible-playbook against the session's sandbox."""
 
-    def __init__(self, name, sandbox, tmp_path):
+    def __init__(self, name, sandbox, tmp_path, overrides=None):
         self.dir = MOLECULE / name
+        self.overrides = overrides or {}
         self.sandbox = sandbox
         self.ephemeral = tmp_path / "ephemeral"
         (self.ephemeral / "sandbox").mkdir(parents=True)
@@ -113,7 +117,8 @@ class Scenario:
             else:
                 groups.setdefault(group, {}).setdefault("vars", {}).update(values)
         top["children"] = groups
-        host_vars = declared.get("host_vars", {})
+        host_vars = dict((host, dict(declared.get("host_vars", {}).get(host) or {}, **values))
+                         for host, values in list(declared.get("host_vars", {}).items()) + list(self.overrides.items()))
         for host, values in host_vars.items():
             for where in [top] + list(groups.values()):
                 if host in (where.get("hosts") or {}):
@@ -139,6 +144,10 @@ class Scenario:
         finally:
             copy.unlink()
         assert run.returncode == 0, _failure(run, "prepare")
+
+    def destroy(self):
+        run = run_playbook(self.dir / "destroy.yml", inventory=self.inventory, env=self.env)
+        assert run.returncode == 0, _failure(run, "destroy")
 
     def play(self, playbook=None, extra_vars=None):
         playbook = playbook or self.dir / "converge.yml"
@@ -215,7 +224,7 @@ def test_group_playbooks(sandbox, tmp_path):
                                   preflight.observe)
 
 
-def test_byok_scenario_and_playbook(sandbox, tmp_path, account):
+def test_byok_scenario_and_playbook(sandbox, tmp_path, account):  # noqa: F811
     """The byok scenario's converge and byok.yml against the session's moto server (the scenario's own prepare
     starts one on a fixed port). "Nothing written" is the account's stacks, their change sets and its roles."""
     scenario = Scenario("byok", sandbox, tmp_path)
@@ -233,3 +242,68 @@ def test_byok_scenario_and_playbook(sandbox, tmp_path, account):
     moto_byok.seed(account.endpoint, mfa=True)
     assert fresh.stack() is None
     assert_check_predicts_the_run(scenario.play(PLAYBOOKS / "byok.yml", aws), observe)
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _node_observe(lab, *tops):
+    def observe():
+        return lab.run("nft", "list", "ruleset").stdout, _tree(*tops)
+    return observe
+
+
+def test_egress_rule_scenario_in_a_node_namespace(nft_node, sandbox, tmp_path):  # noqa: F811
+    """The egress_rule scenario's converge in a DC-node namespace (the firewall tests' lab instead of the fixed
+    namespaces its prepare makes): the node's rule set and the persist file are what "written" means."""
+    nft_node.inventory()  # writes the interpreter wrapper that runs modules inside the node
+    scenario = Scenario("egress_rule", sandbox, tmp_path / "egress", overrides={
+        "dcnode": {"ansible_python_interpreter": str(nft_node.tmp / "python-in-dc-node")}})
+    assert_check_predicts_the_run(scenario.play(), _node_observe(nft_node, scenario.ephemeral))
+
+
+def test_cloud_connector_prereqs_scenario_and_playbook(nft_node, sandbox, tmp_path):  # noqa: F811
+    """cloud_connector_prereqs.yml through its scenario: the version gate and allowlist on the sandbox's Jira, the
+    egress rule on a node in the lab's namespace (api.atlassian.com is its cloud peer there)."""
+    nft_node.inventory()
+    scenario = Scenario("cloud_connector_prereqs", sandbox, tmp_path / "prereqs", overrides={
+        "dc-node-1": {"ansible_python_interpreter": str(nft_node.tmp / "python-in-dc-node")}})
+
+    def observe():
+        return scenario.observe(), _node_observe(nft_node)()
+    assert_check_predicts_the_run(scenario.play(), observe)
+
+
+def test_app_tunnel_scenario_and_playbook(sandbox, tmp_path):
+    """app_tunnel.yml through its scenario on a real Tomcat (tests/integration/tomcat/files/tomcat_instance.sh):
+    the connector's attributes and the restart are predicted; the server.xml and the running process are what
+    "written" means."""
+    scenario = Scenario("app_tunnel", sandbox, tmp_path / "tunnel", overrides={
+        "localhost": {"at_http_port": _free_port(), "at_shutdown_port": _free_port()}})
+    node = scenario.ephemeral / "jira-node"
+    scenario.prepare()
+    try:
+        def observe():
+            pid = (node / "temp" / "tomcat.pid").read_text().strip()
+            return _tree(node / "conf"), pid
+        assert_check_predicts_the_run(scenario.play(), observe)
+    finally:
+        scenario.destroy()
+
+
+def test_nested_groups_scenario_on_slapd(sandbox, tmp_path):
+    """flatten through the nested_groups scenario on its own slapd (on a free loopback port and a directory of
+    this test); its report file is what "written" means."""
+    directory = tmp_path / "slapd"
+    scenario = Scenario("nested_groups", sandbox, tmp_path / "nested", overrides={
+        "localhost": {"nested_groups_slapd_port": _free_port(), "nested_groups_slapd_dir": str(directory)}})
+    scenario.prepare()
+    try:
+        # slapd's own database (data/) moves with every read; the role writes only the report
+        assert_check_predicts_the_run(scenario.play(), lambda: [f for f in _tree(directory)
+                                                                if not f[0].startswith(str(directory / "data"))])
+    finally:
+        scenario.destroy()

@@ -127,11 +127,11 @@ def test_readiness_report_create_update_mode_converged_refuse(sandbox, capsys, t
     fields = ("files", "counts", "summary", "failing", "report")
     assert_check_predicts_real(_report_runner(capsys, args), observe, fields)
 
-    # A changed input (another instance, the organization read) changes the report; the prediction follows.
+    # A changed input (another instance) changes the report; the prediction follows.
     grown = dict(args, instances=args["instances"] + _report_args(sandbox, capsys, dest, "jira-old")["instances"])
     planned, _done = assert_check_predicts_real(_report_runner(capsys, grown), observe, fields)
-    assert [d["after_header"] for d in planned["diff"]] == [str(dest / n) for n in
-                                                           ("readiness.md", "readiness.html", "readiness.json")]
+    names = ("readiness.md", "readiness.html", "readiness.json")
+    assert [d["after_header"] for d in planned["diff"]] == [str(dest / n) for n in names]
     # Only the mode: every file is predicted changed, and the real run changes exactly that.
     assert_check_predicts_real(_report_runner(capsys, dict(grown, mode="0640")), observe, fields)
 
