@@ -24,7 +24,8 @@ extends_documentation_fragment:
   - dcops.atlassian_cloud.attributes
 options:
   dest:
-    description: The directory the three files go to; created (mode 0700) when missing.
+    description: The directory the three files go to; created (mode 0700) when missing. The nearest existing
+      directory up from it must accept new entries, or the task fails, in check mode too.
     type: path
     required: true
   instances:

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from checkmode.harness import assert_both_refuse, assert_check_predicts_real, assert_converged
 from checkmode.test_rest_modules import Harness
-from firewall.conftest import API_HOST, COLLECTIONS, PYTHON, egress_lab, tls_ca  # noqa: F401 pylint: disable=unused-import
+from firewall.conftest import API_HOST, egress_lab, tls_ca  # noqa: F401 pylint: disable=unused-import
+from firewall.test_checkmode import module_runner
 from firewall.test_nftables import nft_node  # noqa: F401 pylint: disable=unused-import
 from helpers import run_module_in_process
 from readiness.readiness_page import assert_no_write
@@ -64,18 +65,6 @@ def test_readiness_org_reads_only(sandbox, capsys, tmp_path):
     assert_both_refuse(harness.runner("readiness_org", "cloud", api_key=None), harness.observe, "api_key")
 
 
-def _node_runner(lab, **params):
-    def run(check_mode):
-        args = dict(params, _ansible_check_mode=check_mode, _ansible_diff=True)
-        digest = hashlib.sha256(json.dumps(args, sort_keys=True).encode()).hexdigest()[:12]
-        path = lab.tmp / ("readiness-args-%s.json" % digest)
-        path.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
-        proc = lab.run(PYTHON, "-m", "ansible_collections.dcops.atlassian_cloud.plugins.modules.readiness_node",
-                       str(path), check=False, env=dict(os.environ, PYTHONPATH=str(COLLECTIONS)))
-        return json.loads(proc.stdout)
-    return run
-
-
 def test_readiness_node_reads_a_real_node_only(nft_node, tmp_path):  # noqa: F811
     node = tmp_path / "node"  # the lab keeps its own files in tmp_path
     node.mkdir()
@@ -87,8 +76,9 @@ def test_readiness_node_reads_a_real_node_only(nft_node, tmp_path):  # noqa: F81
         return (nft_node.run("nft", "list", "ruleset").stdout, hashlib.sha256(conf.read_bytes()).hexdigest(),
                 sorted(os.listdir(node)))
 
-    run = _node_runner(nft_node, name="jira-1", instance="jira", private=True, backend="nftables",
-                       destinations=[API_HOST], persist_path=str(persist), server_xml=str(conf), probe_timeout=0.5)
+    run = module_runner(nft_node, "readiness_node", name="jira-1", instance="jira", private=True,
+                        backend="nftables", destinations=[API_HOST], persist_path=str(persist), server_xml=str(conf),
+                        probe_timeout=0.5)
 
     def states():
         return {c["id"]: c["state"] for c in run(False)["readiness"]["checks"]}
