@@ -31,6 +31,8 @@ from firewall.conftest import egress_lab, tls_ca  # noqa: F401 pylint: disable=u
 from firewall.test_nftables import nft_node  # noqa: F401 pylint: disable=unused-import
 from helpers import ROOT, run_playbook
 
+pytestmark = pytest.mark.slow  # three ansible-playbook runs per target
+
 MOLECULE = ROOT / "extensions" / "molecule"
 PLAYBOOKS = ROOT / "playbooks"
 # prepare.yml tasks the session's sandbox replaces
