@@ -24,7 +24,8 @@ extends_documentation_fragment:
   - dcops.atlassian_cloud.attributes
 options:
   dest:
-    description: The directory the three files go to; created (mode 0700) when missing.
+    description: The directory the three files go to; created (mode 0700) when missing. The nearest existing
+      directory up from it must accept new entries, or the task fails, in check mode too.
     type: path
     required: true
   instances:
@@ -186,6 +187,19 @@ def _current(path):
         return None, None
 
 
+def _unwritable(dest):
+    """Why the real run could not write into `dest`, or None: the same answer in check mode, which writes nothing.
+    The nearest existing directory up from `dest` must be one and accept new entries."""
+    existing = dest
+    while not os.path.exists(existing):
+        existing = os.path.dirname(existing)
+    if not os.path.isdir(existing):
+        return "cannot write %s: %s is not a directory" % (dest, existing)
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return "cannot write %s: %s is not writable" % (dest, existing)
+    return None
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -208,6 +222,9 @@ def main():
     dest = os.path.abspath(params["dest"])
     if os.path.exists(dest) and not os.path.isdir(dest):
         module.fail_json(msg="dest %s exists and is not a directory" % dest)
+    refusal = _unwritable(dest)
+    if refusal:
+        module.fail_json(msg=refusal)
     files, diffs, changed = {}, [], False
     for kind, name, render in FILES:
         path = os.path.join(dest, name)

@@ -47,7 +47,8 @@ class Harness:
         elif connection is None:
             args = dict(params)
         else:
-            args = self.sandbox.dc_params(connection, **params)
+            # dc_params names its persona argument `name`, which is also a module option (readiness_instance)
+            args = dict(self.sandbox.dc_params(connection), **params)
 
         def run(check_mode):
             return run_module_in_process(loaded, copy.deepcopy(args), self.capsys, check_mode=check_mode,

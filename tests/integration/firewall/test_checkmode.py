@@ -43,19 +43,23 @@ def _has(tool):
     return any(os.access(os.path.join(d, tool), os.X_OK) for d in os.environ.get("PATH", "").split(os.pathsep))
 
 
-def _runner(lab, **params):
-    params.setdefault("name", "atlassian-cloud")
-    params.setdefault("destinations", [API_HOST])
-
+def module_runner(lab, module, **params):
+    """run(check_mode) -> the result of `module` run inside the lab's DC node, as Ansible starts a module."""
     def run(check_mode):
         args = dict(params, _ansible_check_mode=check_mode, _ansible_diff=True)
         digest = hashlib.sha256(json.dumps(args, sort_keys=True).encode()).hexdigest()[:12]
-        path = lab.tmp / ("args-%s.json" % digest)
+        path = lab.tmp / ("args-%s-%s.json" % (module, digest))
         path.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
-        proc = lab.run(PYTHON, "-m", "ansible_collections.dcops.atlassian_cloud.plugins.modules.egress_rule",
+        proc = lab.run(PYTHON, "-m", "ansible_collections.dcops.atlassian_cloud.plugins.modules." + module,
                        str(path), check=False, env=dict(os.environ, PYTHONPATH=str(COLLECTIONS)))
         return json.loads(proc.stdout)
     return run
+
+
+def _runner(lab, **params):
+    params.setdefault("name", "atlassian-cloud")
+    params.setdefault("destinations", [API_HOST])
+    return module_runner(lab, "egress_rule", **params)
 
 
 def _scenario(lab, backend, **extra):
