@@ -162,8 +162,7 @@ report:
 
 import os
 
-from ansible.module_utils.basic import AnsibleModule
-
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.argspec import create_ansible_module
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._preflight.report import write_file
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._readiness import report
 
@@ -201,17 +200,14 @@ def _unwritable(dest):
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            dest=dict(type="path", required=True),
-            instances=dict(type="list", elements="dict", required=True),
-            nodes=dict(type="list", elements="dict", default=[]),
-            organization=dict(type="dict"),
-            mode=dict(type="raw", default="0600"),
-            fail_on=dict(type="list", elements="str", choices=["missing", "risk", "unknown"], default=[]),
-        ),
-        supports_check_mode=True,
-    )
+    module = create_ansible_module(dict(
+        dest=dict(type="path", required=True),
+        instances=dict(type="list", elements="dict", required=True),
+        nodes=dict(type="list", elements="dict", default=[]),
+        organization=dict(type="dict"),
+        mode=dict(type="raw", default="0600"),
+        fail_on=dict(type="list", elements="str", choices=["missing", "risk", "unknown"], default=[]),
+    ))
     params = module.params
     mode = _mode(module)
     try:
