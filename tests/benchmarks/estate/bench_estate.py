@@ -27,6 +27,7 @@ import json
 import os
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -245,7 +246,7 @@ def main(sizes):
                 ours_debug = run(debug, estate)
             finally:
                 estate.stop()
-            slowest = sorted(json.loads(times.read_text()), key=lambda t: -t[1])[:6]
+            slowest = sorted(json.loads(times.read_text()), key=lambda t: -t[1])[:10]
             row = {"nodes": size, "hosts": size + len(state["instances"]),
                    "build_s": round(build, 1), "first": first, "rerun": rerun, "read_only": ours_read,
                    "debug_only": ours_debug, "rerun_cpu_per_node": round(rerun["cpu"] / size, 3),
@@ -260,6 +261,7 @@ def main(sizes):
     finally:
         subprocess.run([sys.executable, "-m", "atlassian_sandbox", "stop", "--dir", str(sandbox_dir)],
                        capture_output=True, check=False, env=dict(os.environ, PYTHONPATH=str(ROOT / "tests" / "sandbox")))
+        shutil.rmtree(work, ignore_errors=True)
     print("| nodes | first wall / CPU s | rerun wall / CPU s | rerun CPU per node s | rerun CPU in ansible-playbook s | "
           "peak MiB (ansible-playbook alone) | read-only wall / CPU s | debug wall / CPU s | "
           "rerun / read-only (wall, CPU) | rerun / debug (wall, CPU) | load | rerun changed |")
@@ -273,6 +275,13 @@ def main(sizes):
                   rerun["cpu_playbook_process"], rerun["peak_mib"], rerun["playbook_process_peak_mib"], ro["wall"],
                   ro["cpu"], dbg["wall"], dbg["cpu"], r["rerun_vs_read_only_wall"], r["rerun_vs_read_only_cpu"],
                   r["rerun_vs_debug_wall"], r["rerun_vs_debug_cpu"], min(loads), max(loads), rerun["changed"]))
+    # Memory per host: growth of the rerun's peak between two sizes, for the whole tree and for ansible-playbook.
+    pairs = list(zip(results, results[1:])) + ([(results[1], results[-1])] if len(results) > 3 else [])
+    for small, large in pairs:
+        hosts = large["hosts"] - small["hosts"]
+        print("rerun peak memory from %d to %d nodes: %+.2f MiB a host (ansible-playbook alone %+.3f MiB a host)" % (
+            small["nodes"], large["nodes"], (large["rerun"]["peak_mib"] - small["rerun"]["peak_mib"]) / hosts,
+            (large["rerun"]["playbook_process_peak_mib"] - small["rerun"]["playbook_process_peak_mib"]) / hosts))
 
 
 if __name__ == "__main__":
