@@ -34,3 +34,28 @@ def test_importing_the_client_leaves_out_the_httpx_cli():
 def test_the_httpx_cli_still_imports_afterwards_in_the_same_process():
     code = PROBE + "import httpx._main\nprint('cli=%s' % callable(httpx._main.main))\n"
     assert _run(code)[-1] == "cli=True"
+
+
+EVERY_MODULE = textwrap.dedent("""
+    import importlib
+    import pkgutil
+    import sys
+
+    from ansible_collections.dcops.atlassian_cloud.plugins import modules
+
+    FRESH = ("httpx", "httpcore", "click", "rich", "pygments", "ansible_collections.dcops")
+    for info in pkgutil.iter_modules(modules.__path__):
+        for name in [m for m in sys.modules if m.startswith(FRESH) and m != modules.__name__
+                     and not modules.__name__.startswith(m + ".") and m != "ansible_collections.dcops"]:
+            del sys.modules[name]
+        importlib.import_module(modules.__name__ + "." + info.name)
+        heavy = sorted(m for m in ("httpx._main", "click", "rich", "pygments") if m in sys.modules)
+        print("%s=%s" % (info.name, ",".join(heavy)))
+""")
+
+
+def test_no_module_loads_the_httpx_cli_whatever_it_imports_first():
+    # A module_utils that imported httpx before the client would bring the CLI back for its modules.
+    lines = _run(EVERY_MODULE)
+    assert len(lines) > 10
+    assert [line for line in lines if not line.endswith("=")] == []
