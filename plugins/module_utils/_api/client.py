@@ -19,10 +19,24 @@ import email.utils
 import random
 import socket
 import ssl
+import sys
 import time
 
 try:
-    import httpx
+    # httpx's package imports its command-line client (httpx._main, which pulls in click, rich and pygments)
+    # whenever those happen to be installed, as they are next to ansible-lint or molecule: two thirds of the
+    # time `import httpx` takes, paid by every module run, for a CLI no module uses. An entry of None in
+    # sys.modules makes that one import fail, and httpx then defines its stub `main` instead. The entry is
+    # removed again, so a later `import httpx._main` in the same process works as usual.
+    if "httpx" not in sys.modules and "httpx._main" not in sys.modules:
+        sys.modules["httpx._main"] = None
+        try:
+            import httpx
+        finally:
+            if sys.modules.get("httpx._main", True) is None:
+                del sys.modules["httpx._main"]
+    else:
+        import httpx
 
     HAS_HTTPX = True
     HTTPX_IMPORT_ERROR = None

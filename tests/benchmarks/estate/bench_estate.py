@@ -7,10 +7,16 @@ Confluence instance; 1 node: one Confluence node) and a reset sandbox, then
     ansible.builtin.uri (version, allowlist, connector on both sides, the app) and ansible.builtin.command (the
     firewall ruleset, server.xml, the node's health answer), and the same playbook with ansible.builtin.debug
     tasks instead; their ratio to the rerun;
-  - controller peak memory (sum of the PSS of ansible-playbook and all its descendants, sampled every 0.1 s);
+  - controller peak memory (sum of the PSS of ansible-playbook and all its descendants, sampled every 0.1 s),
+    and the peak of ansible-playbook's own process (what holds hostvars and results);
   - the rerun's slowest tasks (tests/benchmarks/estate/callback_plugins/task_times.py).
-CPU is user + system of ansible-playbook and every process it waited for (workers, ssh clients); the nodes'
-own sshd and Python run in the estate's namespaces on the same machine and are not counted.
+CPU is user + system of ansible-playbook and every process it waited for (workers, module processes, ssh
+clients), split into ansible-playbook's own process and the rest; the nodes' own sshd and Python run in the
+estate's namespaces on the same machine and are not counted.
+Every measured run starts without SSH connections to the nodes (its own ControlPath directory), as a rerun
+made later does, and its ControlMaster processes are closed after it: a master left from an earlier run would
+hand the next playbook its connections for free (a new connection costs the controller about 0.1 s of CPU), so
+which playbook reused them would depend on how long the one before took.
 
     sudo .venv/bin/python tests/benchmarks/estate/bench_estate.py [SIZES...]   # default 1 10 50 100
 """
@@ -21,6 +27,7 @@ import json
 import os
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -139,21 +146,49 @@ def tree_pss(pid):
     return total
 
 
+def own_pss_and_cpu(pid):
+    """(PSS bytes, user + system CPU seconds) of the process itself, without its children."""
+    with open("/proc/%d/smaps_rollup" % pid, encoding="utf-8") as rollup:
+        pss = next(int(line.split()[1]) for line in rollup if line.startswith("Pss:")) * 1024
+    with open("/proc/%d/stat" % pid, encoding="utf-8") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return pss, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def close_masters(control_dir):
+    """Stop the SSH ControlMaster processes a run left in control_dir (they would live 60 s more)."""
+    for socket_path in control_dir.glob("*"):
+        subprocess.run(["ssh", "-o", "ControlPath=%s" % socket_path, "-O", "exit", "lab-node"], capture_output=True,
+                       timeout=30, check=False)
+    for leftover in control_dir.glob("*"):
+        leftover.unlink()
+    control_dir.rmdir()
+
+
 def run(playbook, estate, extra=(), times_file=None):
+    control_dir = Path(tempfile.mkdtemp(prefix="cp-", dir=estate.dir))
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(ROOT / ".build" / "collections"), ANSIBLE_FORKS=str(FORKS),
                ANSIBLE_VAULT_PASSWORD_FILE=str(estate.dir / "vault-password"), ANSIBLE_NOCOLOR="1",
                ANSIBLE_CALLBACK_PLUGINS=str(CALLBACKS), ANSIBLE_CALLBACKS_ENABLED="task_times",
-               ANSIBLE_LOCALHOST_WARNING="False", TASK_TIMES_FILE=str(times_file or "/dev/null"))
+               ANSIBLE_LOCALHOST_WARNING="False", TASK_TIMES_FILE=str(times_file or "/dev/null"),
+               ANSIBLE_SSH_CONTROL_PATH_DIR=str(control_dir))
+    load_before = os.getloadavg()[0]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     proc = subprocess.Popen([str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(estate.dir / "inventory"),
                              str(playbook), *extra], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     peak = [0]
+    own = {"peak": 0, "cpu": 0.0}
     done = threading.Event()
 
     def sample():
         while not done.is_set():
             peak[0] = max(peak[0], tree_pss(proc.pid))
+            try:
+                pss, cpu = own_pss_and_cpu(proc.pid)
+                own["peak"], own["cpu"] = max(own["peak"], pss), cpu
+            except (OSError, StopIteration):
+                pass
             done.wait(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -164,11 +199,15 @@ def run(playbook, estate, extra=(), times_file=None):
     sampler.join()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    close_masters(control_dir)
     if proc.returncode != 0:
         failures = "\n".join(line for line in output.splitlines() if line.startswith(("fatal:", "failed:")))
         raise SystemExit("%s failed (%d):\n%s" % (playbook, proc.returncode, failures or output[-4000:]))
     changed = sum(int(n) for n in re.findall(r"changed=(\d+)", output))
-    return {"wall": round(wall, 2), "cpu": round(cpu, 2), "peak_mib": round(peak[0] / 2 ** 20, 1), "changed": changed}
+    # The last sample of ansible-playbook's own CPU is at most 0.1 s old: its final summary is not in it.
+    return {"wall": round(wall, 2), "cpu": round(cpu, 2), "cpu_playbook_process": round(own["cpu"], 2),
+            "peak_mib": round(peak[0] / 2 ** 20, 1), "playbook_process_peak_mib": round(own["peak"] / 2 ** 20, 1),
+            "changed": changed, "load_before": round(load_before, 1), "load_after": round(os.getloadavg()[0], 1)}
 
 
 def reset_sandbox(env):
@@ -207,7 +246,7 @@ def main(sizes):
                 ours_debug = run(debug, estate)
             finally:
                 estate.stop()
-            slowest = sorted(json.loads(times.read_text()), key=lambda t: -t[1])[:6]
+            slowest = sorted(json.loads(times.read_text()), key=lambda t: -t[1])[:10]
             row = {"nodes": size, "hosts": size + len(state["instances"]),
                    "build_s": round(build, 1), "first": first, "rerun": rerun, "read_only": ours_read,
                    "debug_only": ours_debug, "rerun_cpu_per_node": round(rerun["cpu"] / size, 3),
@@ -215,20 +254,34 @@ def main(sizes):
                    "rerun_vs_read_only_wall": round(rerun["wall"] / ours_read["wall"], 2),
                    "rerun_vs_read_only_cpu": round(rerun["cpu"] / ours_read["cpu"], 2),
                    "rerun_vs_debug_wall": round(rerun["wall"] / ours_debug["wall"], 2),
+                   "rerun_vs_debug_cpu": round(rerun["cpu"] / ours_debug["cpu"], 2),
                    "slowest_rerun_tasks": slowest}
             results.append(row)
             print(json.dumps(row), flush=True)
     finally:
         subprocess.run([sys.executable, "-m", "atlassian_sandbox", "stop", "--dir", str(sandbox_dir)],
                        capture_output=True, check=False, env=dict(os.environ, PYTHONPATH=str(ROOT / "tests" / "sandbox")))
-    print("| nodes | first wall s | first CPU s | rerun wall s | rerun CPU s | rerun CPU/node s | peak MiB | "
-          "read-only wall s | debug wall s | rerun/read-only wall | rerun/debug wall | rerun changed |")
+        shutil.rmtree(work, ignore_errors=True)
+    print("| nodes | first wall / CPU s | rerun wall / CPU s | rerun CPU per node s | rerun CPU in ansible-playbook s | "
+          "peak MiB (ansible-playbook alone) | read-only wall / CPU s | debug wall / CPU s | "
+          "rerun / read-only (wall, CPU) | rerun / debug (wall, CPU) | load | rerun changed |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
-        print("| %d | %.1f | %.1f | %.1f | %.1f | %.3f | %.0f | %.1f | %.1f | %.2fx | %.2fx | %d |" % (
-            r["nodes"], r["first"]["wall"], r["first"]["cpu"], r["rerun"]["wall"], r["rerun"]["cpu"],
-            r["rerun_cpu_per_node"], max(r["first"]["peak_mib"], r["rerun"]["peak_mib"]), r["read_only"]["wall"],
-            r["debug_only"]["wall"], r["rerun_vs_read_only_wall"], r["rerun_vs_debug_wall"], r["rerun"]["changed"]))
+        first, rerun, ro, dbg = r["first"], r["rerun"], r["read_only"], r["debug_only"]
+        loads = [v for run_ in (first, rerun, ro, dbg) for v in (run_["load_before"], run_["load_after"])]
+        print("| %d | %.1f / %.1f | %.1f / %.1f | %.3f | %.1f | %.0f (%.0f) | %.1f / %.1f | %.1f / %.1f | %.2fx, %.2fx "
+              "| %.1fx, %.1fx | %.1f-%.1f | %d |" % (
+                  r["nodes"], first["wall"], first["cpu"], rerun["wall"], rerun["cpu"], r["rerun_cpu_per_node"],
+                  rerun["cpu_playbook_process"], rerun["peak_mib"], rerun["playbook_process_peak_mib"], ro["wall"],
+                  ro["cpu"], dbg["wall"], dbg["cpu"], r["rerun_vs_read_only_wall"], r["rerun_vs_read_only_cpu"],
+                  r["rerun_vs_debug_wall"], r["rerun_vs_debug_cpu"], min(loads), max(loads), rerun["changed"]))
+    # Memory per host: growth of the rerun's peak between two sizes, for the whole tree and for ansible-playbook.
+    pairs = list(zip(results, results[1:])) + ([(results[1], results[-1])] if len(results) > 3 else [])
+    for small, large in pairs:
+        hosts = large["hosts"] - small["hosts"]
+        print("rerun peak memory from %d to %d nodes: %+.2f MiB a host (ansible-playbook alone %+.3f MiB a host)" % (
+            small["nodes"], large["nodes"], (large["rerun"]["peak_mib"] - small["rerun"]["peak_mib"]) / hosts,
+            (large["rerun"]["playbook_process_peak_mib"] - small["rerun"]["playbook_process_peak_mib"]) / hosts))
 
 
 if __name__ == "__main__":
