@@ -268,7 +268,7 @@ def main():
     finally:
         client.close()
 
-    if changed and module.check_mode:
+    if changed and module.check_mode and credentials is not None:
         connection = predicted_connection(connection, credentials, params["credentials_file"])
     result.update(report(connection))
     result["changed"] = changed
