@@ -174,6 +174,16 @@ removed_app_connectors:
   returned: with O(app_connectors=absent)
   type: list
   elements: dict
+  contains:
+    id:
+      description: "App connector ID."
+      type: str
+    name:
+      description: "Its name."
+      type: str
+    type:
+      description: "Its type."
+      type: str
   sample: [{"id": "0b6f...", "type": "rovo-jira", "name": "Rovo for Jira"}]
 waited:
   description: Seconds spent waiting for O(wait_for).

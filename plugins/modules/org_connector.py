@@ -21,11 +21,11 @@ description:
     (no separate enable operation is documented); V(query) only reads the connector and its app connectors. A
     connector cannot be deleted.
   - Before the first write (and in every state, check mode included) the module checks the cloud side's
-    preconditions and reports every one that is not met in one failure, listed in RV(checks): the organization
-    exists and the API key can read it (Get an organization by ID, scope C(read:orgs:admin)), and the key can
-    manage its connectors (those endpoints document no scope: an organization admin's API key without scopes).
-  - While the connector is Interrupted, its app connectors cannot be removed or updated (the guide's status table):
-    O(state=disabled) with app connectors to remove is refused, saying so.
+    preconditions and reports every one that is not met in one failure, listed in RV(checks). The organization
+    must exist and the API key must read it (Get an organization by ID, scope C(read:orgs:admin)), and the key must
+    manage its connectors (those endpoints document no scope, so an organization admin's API key without scopes).
+  - While the connector is Interrupted, its app connectors cannot be removed or updated (the guide's status
+    table), so O(state=disabled) with app connectors to remove is refused, saying so.
   - New client credentials are shown only once. They are handed over only where asked for, in a 0600 file
     (O(credentials_dest)) or in the result of a C(no_log) task (O(return_credentials)), and never appear in
     normal output, diffs or C(-vvvv) logs.
@@ -118,7 +118,7 @@ notes:
   - The status names (Initialized, Connected, Disconnected, Interrupted) follow the cloud connector guide's
     "Connection status" table; the UI-internal endpoint's exact spelling is not published. A status the guide does
     not name is returned as the product sent it, never mapped to a known one; RV(status_meaning) and
-    RV(next_step) say what it means and what to do (for Initialized: the Data Center step that is missing).
+    RV(next_step) say what it means and what to do (for Initialized, the Data Center step that is missing).
   - Creating or enabling a connector, or rotating its credentials, needs one of O(credentials_dest) and
     O(return_credentials); the module refuses before changing anything otherwise, since credentials are shown
     only once.

@@ -135,7 +135,6 @@ def await_connected(read, what, timeout, interval, sleep=time.sleep, clock=time.
 
     ended, reached, waited = wait_for(status, CONNECTED, timeout, interval, sleep=sleep, clock=clock)
     if not reached:
-        raise StatusError("%s is %s after %s s, not %s: %s; %s." % (what, ended, waited, CONNECTED, meaning(ended),
-                                                                     next_step(ended)),
-                          status=ended, waited=waited)
+        raise StatusError("%s is %s after %s s, not %s: %s; %s." % (
+            what, ended, waited, CONNECTED, meaning(ended), next_step(ended)), status=ended, waited=waited)
     return last["view"], waited
