@@ -128,6 +128,8 @@ def test_interrupted_refuses_removing_app_connectors_on_both_sides(run_module, s
     rc, dc, _out = run_module("dc_cloud_connector", "jira", app_connectors="absent")
     assert rc != 0 and "is Interrupted" in dc["msg"] and "cannot be removed or updated" in dc["msg"]
     assert len(sandbox.state()["cloud"]["cloud_connector"]["apps"][connector_id]) == 1
+    # Refused by the modules before trying, not by the product.
+    assert not [e for e in sandbox.log() if e["method"] == "DELETE"]
 
 
 def test_initialized_names_the_missing_dc_step(run_module, sandbox, tmp_path):
