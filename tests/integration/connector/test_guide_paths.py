@@ -214,3 +214,22 @@ def test_app_connectors_removed_from_the_dc_side_check_mode_exact(run_module, sa
     assert observe()[connector_id] == []
     rc, disabled, _out = run_module("org_connector", "cloud", connector_id=connector_id, state="disabled")
     assert rc == 0 and disabled["status"] == "Disconnected" and len(_connectors(sandbox)) == 1
+
+
+def test_disable_lists_each_app_connector_removes_them_from_the_dc_side_then_disables(sandbox, tmp_path, cloud_admin):
+    linked = run_playbook(_play(sandbox, tmp_path), env=_environment(sandbox))
+    assert linked.returncode == 0, linked.stdout[-3000:]
+    connector_id = sandbox.state()["jira"]["cloud_connector"]["connection"]["connectorId"]
+    for app_type in ("rovo-jira", "rovo-confluence", "portfolio-insights"):
+        cloud_admin.add_app(connector_id, app_type)
+    disabled = run_playbook(_play(sandbox, tmp_path, tasks_from="disable", org_connector_remove_app_connectors=True,
+                                  org_connector_remove_app_connectors_from="data_center"), env=_environment(sandbox))
+    assert disabled.returncode == 0, disabled.stdout[-3000:]
+    listed = _task(disabled, "List the app connectors to remove before disabling")["result"]["msg"]
+    assert listed[1:] == ["Rovo for Jira", "Rovo for Confluence", "Portfolio Insights"]
+    removed = _task(disabled, "Remove the app connectors from the Data Center side")["result"]["removed_app_connectors"]
+    assert [a["type"] for a in removed] == ["rovo-jira", "rovo-confluence", "portfolio-insights"]
+    deletes = [e["persona"] for e in sandbox.log() if e["method"] == "DELETE"]
+    assert deletes == ["jira"] * 3
+    connector = _connectors(sandbox)[connector_id]
+    assert connector["enabled"] is False and len(_connectors(sandbox)) == 1
