@@ -233,3 +233,33 @@ def test_disable_lists_each_app_connector_removes_them_from_the_dc_side_then_dis
     assert deletes == ["jira"] * 3
     connector = _connectors(sandbox)[connector_id]
     assert connector["enabled"] is False and len(_connectors(sandbox)) == 1
+
+
+def _changed(run):
+    return sorted(r["task"].split(" : ")[-1] for r in run.results if r["result"].get("changed"))
+
+
+def test_the_role_in_check_mode_predicts_the_first_run_and_writes_nothing(sandbox, tmp_path):
+    before = sandbox.state()
+    checked = run_playbook(_play(sandbox, tmp_path), env=_environment(sandbox), check=True, diff=True)
+    assert checked.returncode == 0, checked.stdout[-3000:]
+    after = sandbox.state()
+    for state in (before, after):  # reading UPM (the administrator check) hands out a one-time token: not a write
+        for persona in state.values():
+            persona.get("upm", {}).pop("token", None)
+    assert after == before
+    done = run_playbook(_play(sandbox, tmp_path), env=_environment(sandbox), diff=True)
+    assert done.returncode == 0, done.stdout[-3000:]
+    predicted = [name.replace("Predict applying the credentials the real run issues",
+                              "Apply the new credentials on the instance") for name in _changed(checked)]
+    assert sorted(predicted) == _changed(done)
+    apps = [_task(run, "Keep the instance's link for summaries")["result"]["ansible_facts"]["org_connector_summary"]
+            ["apps"] for run in (checked, done)]
+    assert apps[0] == apps[1]
+    # Without the agreement, check mode refuses as the real run does, and neither writes.
+    confluence = dict(_environment(sandbox), ATLASSIAN_DC_URL=sandbox.url("confluence"))
+    refusals = [run_playbook(_play(sandbox, tmp_path / "r", org_connector_accept_data_sharing=False),
+                             env=confluence, check=check) for check in (True, False)]
+    assert [r.returncode != 0 for r in refusals] == [True, True]
+    assert len({_task(r, "Stop unless the data sharing is agreed to")["result"]["msg"] for r in refusals}) == 1
+    assert len(_connectors(sandbox)) == 1
