@@ -18,6 +18,9 @@ description:
     Credentials already in place are detected by comparing fingerprints (C(sha256:) of the client ID and
     secret), so applying them again is C(changed=false) and the secret is never shown.
   - Without credentials, only reads which organization the instance is linked to and the connection status.
+  - With O(app_connectors=absent), removes the link's app connectors (Rovo for Jira, Rovo for Confluence, Portfolio
+    Insights) from the Data Center side, as the guide allows, listing each; refused while the connector is
+    Interrupted, when app connectors cannot be removed or updated.
   - B(No public API exists for the DC cloud connector page.) The module calls the UI-internal
     C(dc.cloud_connector.*) endpoints of the collection's contract table; override them with O(api_overrides)
     when a product version serves them elsewhere.
@@ -49,6 +52,14 @@ options:
       - JSON file with C(client_id) and C(client_secret), as written by M(dcops.atlassian_cloud.org_connector)'s
         C(credentials_dest), read where the module runs (the controller). Instead of O(client_id) and O(client_secret).
     type: path
+  app_connectors:
+    description:
+      - V(ignore) does not look at the link's app connectors; V(read) returns them in RV(app_connectors);
+        V(absent) removes each of them from the Data Center side (refused while the connector is Interrupted),
+        listed in RV(removed_app_connectors).
+    type: str
+    choices: [ignore, read, absent]
+    default: ignore
   wait_for:
     description:
       - After applying, wait until the instance reports this status; the module fails, naming the status it ended
@@ -68,7 +79,7 @@ options:
 notes:
   - Status names follow the cloud connector guide (Connected, Disconnected, Interrupted; Initialized is cloud only);
     the UI-internal endpoint's exact spelling is not published. An instance that never applied credentials reports
-    V(Not configured).
+    V(Not configured). A status the guide does not name is returned as the product sent it.
 seealso:
   - module: dcops.atlassian_cloud.org_connector
 """
@@ -96,6 +107,13 @@ EXAMPLES = r"""
     url: https://jira.example.com
     token: "{{ vault_jira_pat }}"
   register: link
+  delegate_to: localhost
+
+- name: Remove the app connectors from the Data Center side before disabling the connector
+  dcops.atlassian_cloud.dc_cloud_connector:
+    url: https://jira.example.com
+    token: "{{ vault_jira_pat }}"
+    app_connectors: absent
   delegate_to: localhost
 """
 
@@ -130,6 +148,43 @@ connected_at:
   returned: when linked
   type: str
   sample: "2026-01-12T09:30:00.000Z"
+status_meaning:
+  description: What the status means, from the guide's "Connection status" table.
+  returned: always
+  type: str
+  sample: the connection is established
+app_connectors:
+  description: The link's app connectors after the run.
+  returned: with O(app_connectors=read) or O(app_connectors=absent)
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: "App connector ID."
+      type: str
+    name:
+      description: "Its name (C(Rovo for Jira), ...)."
+      type: str
+    type:
+      description: "Its type (C(rovo-jira), C(rovo-confluence), C(portfolio-insights))."
+      type: str
+  sample: []
+removed_app_connectors:
+  description: App connectors removed (in check mode, that would be removed) from the Data Center side.
+  returned: with O(app_connectors=absent)
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: "App connector ID."
+      type: str
+    name:
+      description: "Its name."
+      type: str
+    type:
+      description: "Its type."
+      type: str
+  sample: [{"id": "0b6f...", "type": "rovo-jira", "name": "Rovo for Jira"}]
 waited:
   description: Seconds spent waiting for O(wait_for).
   returned: when O(wait_for) is set and not in check mode
@@ -149,21 +204,22 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module 
     fail_api,
 )
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector import credentials as creds
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.dc import DcConnector, ensure_applied
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.dc import DcConnector, ensure_applied, remove_apps
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.status import (
     ASSIGNED,
-    CONNECTED,
     NOT_CONFIGURED,
     WHEN_ACCEPTED,
-    wait_for,
+    StatusError,
+    await_connected,
+    meaning,
 )
 
 
 def report(connection):
     if connection is None:
-        return {"linked": False, "status": NOT_CONFIGURED}
+        return {"linked": False, "status": NOT_CONFIGURED, "status_meaning": meaning(NOT_CONFIGURED)}
     shown = dict((k, connection[k]) for k in ("status", "org_id", "connector_id", "fingerprint", "connected_at"))
-    shown["linked"] = True
+    shown.update(linked=True, status_meaning=meaning(connection["status"]))
     return shown
 
 
@@ -173,6 +229,7 @@ def main():
         client_id=dict(type="str"),
         client_secret=dict(type="str", no_log=True),
         credentials_file=dict(type="path"),
+        app_connectors=dict(type="str", choices=["ignore", "read", "absent"], default="ignore"),
         wait_for=dict(type="str", choices=["connected"]),
         wait_timeout=dict(type="int", default=120),
         wait_interval=dict(type="float", default=2.0),
@@ -205,25 +262,33 @@ def main():
         else:
             applied = ensure_applied(dc, credentials, module.check_mode)
             connection, before, changed = applied["connection"], applied["before"], applied["changed"]
+        if params["app_connectors"] == "absent":
+            result["removed_app_connectors"] = remove_apps(dc, connection, module.check_mode)
+            changed = changed or bool(result["removed_app_connectors"])
+            result["app_connectors"] = [] if module.check_mode or connection is None else dc.apps()
+        elif params["app_connectors"] == "read":
+            result["app_connectors"] = dc.apps() if connection is not None else []
         if params["wait_for"] and connection is not None and not module.check_mode:
-            status, reached, waited = wait_for(lambda: (dc.get() or {}).get("status"), CONNECTED,
-                                               params["wait_timeout"], params["wait_interval"])
-            connection = dict(connection, status=status)
-            result["waited"] = waited
-            if not reached:
-                module.fail_json(msg="The cloud connector of %s is %s after %s s, not %s." % (
-                    params["url"], status, waited, CONNECTED), changed=changed, **dict(result, **report(connection)))
+            connection, result["waited"] = await_connected(
+                dc.get, "The cloud connector of %s" % params["url"], params["wait_timeout"], params["wait_interval"])
     except ApiError as exc:
         fail_api(module, exc, msg="Cloud connector of %s" % params["url"])
+    except StatusError as exc:
+        fail_from_exception(module, exc, changed=changed, **result)
     finally:
         client.close()
 
-    if changed and module.check_mode:
+    if changed and module.check_mode and credentials is not None:
         connection = predicted_connection(connection, credentials, params["credentials_file"])
     result.update(report(connection))
     result["changed"] = changed
-    if module._diff and credentials is not None:
-        result["diff"] = {"before": _diff_view(report(before)), "after": _diff_view(report(connection))}
+    if module._diff and (credentials is not None or params["app_connectors"] == "absent"):
+        result["diff"] = {"before": _diff_view(report(before if credentials is not None else connection)),
+                          "after": _diff_view(report(connection))}
+        if params["app_connectors"] == "absent":
+            result["diff"]["before"]["app_connectors"] = sorted(
+                a["name"] or a["type"] for a in result["removed_app_connectors"] + result["app_connectors"])
+            result["diff"]["after"]["app_connectors"] = sorted(a["name"] or a["type"] for a in result["app_connectors"])
     module.exit_json(**result)
 
 

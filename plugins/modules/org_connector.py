@@ -9,7 +9,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: org_connector
-short_description: Create, rotate, disable or enable the organization connector of a Data Center instance in Atlassian Cloud
+short_description: Create, read, rotate, disable or enable the organization connector of a Data Center instance in Atlassian Cloud
 version_added: 0.1.0
 description:
   - Manages the organization connector that links an Atlassian Cloud organization to one Jira or Confluence Data
@@ -17,8 +17,15 @@ description:
   - V(present) creates the connector for a base URL and instance name, once; V(rotated) issues new client
     credentials (the old key stops working until the DC applies the new one); V(disabled) disables it, which the
     product allows only once every app connector (Rovo for Jira, Rovo for Confluence, Portfolio Insights) is
-    removed; V(enabled) enables a disabled connector again with new client credentials. A connector cannot be
-    deleted.
+    removed; V(enabled) enables a disabled connector again the guide's way, by rotating its client credentials
+    (no separate enable operation is documented); V(query) only reads the connector and its app connectors. A
+    connector cannot be deleted.
+  - Before the first write (and in every state, check mode included) the module checks the cloud side's
+    preconditions and reports every one that is not met in one failure, listed in RV(checks). The organization
+    must exist and the API key must read it (Get an organization by ID, scope C(read:orgs:admin)), and the key must
+    manage its connectors (those endpoints document no scope, so an organization admin's API key without scopes).
+  - While the connector is Interrupted, its app connectors cannot be removed or updated (the guide's status
+    table), so O(state=disabled) with app connectors to remove is refused, saying so.
   - New client credentials are shown only once. They are handed over only where asked for, in a 0600 file
     (O(credentials_dest)) or in the result of a C(no_log) task (O(return_credentials)), and never appear in
     normal output, diffs or C(-vvvv) logs.
@@ -47,9 +54,12 @@ options:
       - V(rotated) issues new client credentials; changed on every run.
       - V(disabled) disables the connector; refused, naming every remaining app connector, unless
         O(remove_app_connectors=true).
-      - V(enabled) enables a disabled (Disconnected) connector and issues new client credentials.
+      - V(enabled) enables a disabled (Disconnected) connector by rotating its client credentials, as the guide
+        re-enables one; the DC side then applies them (M(dcops.atlassian_cloud.dc_cloud_connector)).
+      - V(query) changes nothing and returns the connector (or V(null)), its app connectors in
+        RV(app_connectors) and the preconditions in RV(checks).
     type: str
-    choices: [present, rotated, disabled, enabled]
+    choices: [present, rotated, disabled, enabled, query]
     default: present
   base_url:
     description:
@@ -67,7 +77,9 @@ options:
     type: str
   remove_app_connectors:
     description:
-      - With O(state=disabled), remove every app connector of the connector first.
+      - With O(state=disabled), remove every app connector of the connector first (Rovo for Jira, Rovo for
+        Confluence, Portfolio Insights), each listed in RV(removed_app_connectors). Refused while the connector is
+        Interrupted.
     type: bool
     default: false
   credentials_dest:
@@ -104,7 +116,9 @@ options:
     default: 2
 notes:
   - The status names (Initialized, Connected, Disconnected, Interrupted) follow the cloud connector guide's
-    "Connection status" table; the UI-internal endpoint's exact spelling is not published.
+    "Connection status" table; the UI-internal endpoint's exact spelling is not published. A status the guide does
+    not name is returned as the product sent it, never mapped to a known one; RV(status_meaning) and
+    RV(next_step) say what it means and what to do (for Initialized, the Data Center step that is missing).
   - Creating or enabling a connector, or rotating its credentials, needs one of O(credentials_dest) and
     O(return_credentials); the module refuses before changing anything otherwise, since credentials are shown
     only once.
@@ -171,10 +185,53 @@ id:
   sample: 7d1f0c2e-54a3-4b8e-9d0a-3c5e2f1a6b7c
 status:
   description:
-    - Status of the connector after the run (after waiting, with O(wait_for)), as the guide names it.
+    - Status of the connector after the run (after waiting, with O(wait_for)), as the guide names it; a status
+      the guide does not name is returned as the product sent it.
   returned: always
   type: str
   sample: Initialized
+status_meaning:
+  description: What the status means, from the guide's "Connection status" table.
+  returned: when the connector exists
+  type: str
+  sample: the connection was started but Data Center has not completed it
+next_step:
+  description: What to do about the status (for Initialized, the Data Center step that is missing); V(null) when Connected.
+  returned: when the connector exists
+  type: str
+  sample: "Data Center has not completed the connection: apply the client credentials on the Data Center instance: ..."
+checks:
+  description: The cloud side's preconditions, all evaluated before the first write.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    check:
+      description: V(cloud_org) (the organization exists and the key can read it) or V(connector_access).
+      type: str
+    ok:
+      description: Whether it is met.
+      type: bool
+    detail:
+      description: What was found, and what to do when it is not met.
+      type: str
+  sample: [{check: cloud_org, ok: true, detail: organization Example (0a1b...)}]
+app_connectors:
+  description: The connector's app connectors (Rovo for Jira, Rovo for Confluence, Portfolio Insights).
+  returned: with O(state=query)
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: "App connector ID."
+      type: str
+    name:
+      description: "Its name."
+      type: str
+    type:
+      description: "Its type (C(rovo-jira), C(rovo-confluence), C(portfolio-insights))."
+      type: str
+  sample: [{"id": "0b6f...", "type": "portfolio-insights", "name": "Portfolio Insights"}]
 connector:
   description: The connector after the run.
   returned: always
@@ -262,6 +319,7 @@ waited:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiError
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError, fail_from_exception
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module import (
     cloud_argument_spec,
@@ -270,16 +328,17 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module 
 )
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector import credentials as creds
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.cloud import (
-    ConnectorError,
     OrgConnectors,
     ensure,
+    preconditions,
 )
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.status import (
     ASSIGNED,
-    CONNECTED,
     INITIALIZED,
     INTERRUPTED,
-    wait_for,
+    await_connected,
+    meaning,
+    next_step,
 )
 
 
@@ -338,7 +397,7 @@ def credentials_missing(params, state, connector, credentials):
 def main():
     argument_spec = cloud_argument_spec()
     argument_spec.update(
-        state=dict(type="str", choices=["present", "rotated", "disabled", "enabled"], default="present"),
+        state=dict(type="str", choices=["present", "rotated", "disabled", "enabled", "query"], default="present"),
         base_url=dict(type="str"),
         name=dict(type="str"),
         connector_id=dict(type="str"),
@@ -362,12 +421,18 @@ def main():
     client = cloud_client(module)
     org = OrgConnectors(client, params["org_id"])
     try:
+        checks = preconditions(org)
+        unmet = [c["detail"] for c in checks if not c["ok"]]
+        if unmet:
+            module.fail_json(msg="Preconditions not met in Atlassian Cloud, nothing was changed: %s."
+                                 % "; ".join(unmet), checks=checks)
         result, credentials = ensure(
             org, params["state"], base_url=params["base_url"], name=params["name"],
             connector_id=params["connector_id"], remove_app_connectors=params["remove_app_connectors"],
             check_mode=module.check_mode,
             can_receive_credentials=bool(params["credentials_dest"] or params["return_credentials"]),
             before_issuing=destination.prepare if destination is not None else None)
+        result["checks"] = checks
         connector = result.pop("connector")
         before = result.pop("before")
         hand_over(module, result, credentials, connector, destination)
@@ -379,19 +444,11 @@ def main():
                         "them. Run org_connector with state=rotated and credentials_dest to issue new ones."
                         % (connector["base_url"], connector["status"]))
         if params["wait_for"] and connector and not module.check_mode:
-            status, reached, waited = wait_for(lambda: (org.get(connector["id"]) or {}).get("status"), CONNECTED,
-                                               params["wait_timeout"], params["wait_interval"])
-            connector = dict(connector, status=status)
-            result["waited"] = waited
-            if not reached:
-                module.fail_json(msg="The organization connector for %s is %s after %s s, not %s. Check that the DC "
-                                     "side applied the current credentials (Administration > Applications > Cloud "
-                                     "connectors)." % (connector["base_url"], status, waited, CONNECTED),
-                                 id=connector["id"], status=status, connector=connector, **result)
-    except (ConnectorError, creds.CredentialsError) as exc:
-        fail_from_exception(module, exc)
+            connector, result["waited"] = await_connected(
+                lambda: org.get(connector["id"]), "The organization connector for %s" % connector["base_url"],
+                params["wait_timeout"], params["wait_interval"])
     except CollectionError as exc:
-        fail_from_exception(module, exc, msg="Organization connector")
+        fail_from_exception(module, exc, msg="Organization connector" if isinstance(exc, ApiError) else None)
     finally:
         if destination is not None:
             destination.discard()
@@ -399,6 +456,8 @@ def main():
 
     result.update(id=connector["id"] if connector else None, status=connector["status"] if connector else None,
                   connector=connector)
+    if connector:
+        result.update(status_meaning=meaning(connector["status"]), next_step=next_step(connector["status"]))
     if module._diff:
         result["diff"] = {"before": _diff_view(before), "after": _diff_view(connector)}
     module.exit_json(**result)

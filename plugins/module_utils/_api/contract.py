@@ -116,6 +116,14 @@ ENDPOINTS = {
     "dc.cloud_connector.apply": _endpoint(
         "PUT", "/rest/cloud-connector/1.0/connection", "dc", UI_INTERNAL, _CLOUD_CONNECTORS,
         "Apply client credentials {clientId, clientSecret} (Administration > Applications > Cloud connectors)."),
+    "dc.cloud_connector.apps": _endpoint(
+        "GET", "/rest/cloud-connector/1.0/connection/apps", "dc", UI_INTERNAL, _CLOUD_CONNECTORS,
+        "App connectors (Rovo for Jira, Rovo for Confluence, Portfolio Insights) of the linked organization connector "
+        "{apps: [{id, type, name}]}, as the DC Cloud connectors page lists them."),
+    "dc.cloud_connector.apps.delete": _endpoint(
+        "DELETE", "/rest/cloud-connector/1.0/connection/apps/{app_id}", "dc", UI_INTERNAL, _CLOUD_CONNECTORS,
+        "Remove an app connector from the Data Center side (the guide: remove app connectors from cloud or from Data "
+        "Center); refused while the connector is Interrupted."),
 
     # --- Data Center: users and groups (migration preflight) -------------------------------------------
     "jira.users": _endpoint(
@@ -215,13 +223,12 @@ ENDPOINTS = {
         UI_INTERNAL, _CLOUD_CONNECTORS, "One connector with its status."),
     "cloud.org_connectors.rotate": _endpoint(
         "POST", "/admin/v1/orgs/{org_id}/connected-sources/connectors/{connector_id}/credentials/rotate",
-        "cloud-admin", UI_INTERNAL, _CLOUD_CONNECTORS, "Issue new client credentials; the old key stops working."),
+        "cloud-admin", UI_INTERNAL, _CLOUD_CONNECTORS, "Issue new client credentials; the old key stops working. Also how a "
+        "disabled connector is enabled again: the guide re-enables by rotating and applying the new credentials on the DC "
+        "side; no separate enable operation is documented (none found), so the collection calls none."),
     "cloud.org_connectors.disable": _endpoint(
         "POST", "/admin/v1/orgs/{org_id}/connected-sources/connectors/{connector_id}/disable", "cloud-admin",
         UI_INTERNAL, _CLOUD_CONNECTORS, "Disable a connector (refused while app connectors remain)."),
-    "cloud.org_connectors.enable": _endpoint(
-        "POST", "/admin/v1/orgs/{org_id}/connected-sources/connectors/{connector_id}/enable", "cloud-admin",
-        UI_INTERNAL, _CLOUD_CONNECTORS, "Re-enable a disabled connector; returns new client credentials."),
     "cloud.app_connectors.list": _endpoint(
         "GET", "/admin/v1/orgs/{org_id}/connected-sources/connectors/{connector_id}/apps", "cloud-admin",
         UI_INTERNAL, _CLOUD_CONNECTORS, "App connectors (Rovo, Portfolio Insights) on an org connector."),
@@ -311,7 +318,13 @@ CHECKED = {
     "crowd.memberships": (_CROWD_MEMBERSHIPS + " and CWD-2450, CWD-2585, CWD-3281 (XML only)",
                           "a JSON form (none is served; the XML is parsed)"),
     "cloud.orgs": (_SEEN_ORG, "the page size"),
-    "cloud.org": (_SEEN_ORG, "nothing the modules read"),
+    "cloud.org": (_SEEN_ORG + " (Get an organization by ID: scope read:orgs:admin, body {data: {id, type, attributes: "
+                  "{name}}}); support.atlassian.com 'Manage an organization with the admin APIs' (API keys with or "
+                  "without scopes); AX-712 (an API that supports no scope needs a key without scopes)",
+                  "the error answers: 401 for a key Atlassian does not accept is the gateway's, 403 'User has no "
+                  "permission to access resource.' is what users report for a key lacking permission; the answer to "
+                  "another organization's key and to an organization ID that does not exist is not documented, so "
+                  "403 and 404 are both read as 'this key cannot manage this organization'"),
     "cloud.domains": (_SEEN_ORG, "the verification status values"),
     "cloud.directories": (_SEEN_ORG, "nothing the modules read"),
     "cloud.users": (_SEEN_ORG + "; AX-241 and AX-243: links.next is a full URL, pages of 50, snake_case fields",

@@ -7,9 +7,11 @@ Connected sources).
 
 Atlassian publishes no REST contract for it: every call goes through the UI-internal
 ``cloud.org_connectors.*`` and ``cloud.app_connectors.*`` entries of the contract table, which users can
-override. The lifecycle follows the cloud connector guide: a connector is created once per DC base URL and
-never deleted; it can be disabled only after every app connector is removed, and enabled again with new
-client credentials; rotating credentials replaces the key the DC holds.
+override. The lifecycle follows the cloud connector guide: a connector is created once per DC base URL and never
+deleted; it can be disabled only after every app
+connector is removed, and is enabled again the guide's way, by rotating its credentials and applying them on the DC
+side (no separate enable operation is documented); rotating credentials replaces the key the DC holds. While a
+connector is Interrupted its app connectors cannot be removed or updated.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -23,7 +25,9 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.s
     INITIALIZED,
     after_issuing,
     label,
+    refuse_app_changes_while_interrupted,
 )
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiError
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
 
 
@@ -57,6 +61,7 @@ class OrgConnectors:
     def __init__(self, client, org_id):
         self.client = client
         self.org_id = org_id
+        self._listed = None  # the connector list, read once per run until something is written
 
     def _params(self, connector_id=None, **extra):
         params = {"org_id": self.org_id}
@@ -66,8 +71,17 @@ class OrgConnectors:
         return params
 
     def list(self):
-        return [connector_view(item) for item in
-                self.client.paginate_cursor("cloud.org_connectors.list", path_params=self._params())]
+        if self._listed is None:
+            self._listed = [connector_view(item) for item in
+                            self.client.paginate_cursor("cloud.org_connectors.list", path_params=self._params())]
+        return self._listed
+
+    def organization(self):
+        """``(status, name)`` of GET cloud.org: 200 with the org's name, or the status that refused it."""
+        response = self.client.call("cloud.org", path_params=self._params(), allow=(401, 403, 404))
+        if response.status_code != 200:
+            return response.status_code, None
+        return 200, ((response.json().get("data") or {}).get("attributes") or {}).get("name")
 
     def get(self, connector_id):
         response = self.client.call("cloud.org_connectors.get", path_params=self._params(connector_id),
@@ -84,16 +98,13 @@ class OrgConnectors:
         return None
 
     def create(self, base_url, name):
+        self._listed = None
         body = self.client.call("cloud.org_connectors.create", path_params=self._params(),
                                 json={"baseUrl": base_url, "name": name}, expect=(200, 201)).json()
         return connector_view(body), creds.from_api(body.get("credentials"))
 
     def rotate(self, connector_id):
         body = self.client.call("cloud.org_connectors.rotate", path_params=self._params(connector_id)).json()
-        return creds.from_api(body)
-
-    def enable(self, connector_id):
-        body = self.client.call("cloud.org_connectors.enable", path_params=self._params(connector_id)).json()
         return creds.from_api(body)
 
     def disable(self, connector_id):
@@ -109,6 +120,42 @@ class OrgConnectors:
                          expect=(200, 204))
 
 
+ORG_REFUSALS = {
+    401: "the organization API key was not accepted (HTTP 401): it is revoked, expired or mistyped; create one in "
+         "Atlassian Administration > Settings > API keys",
+    403: "the API key cannot read organization %s (HTTP 403): it was issued for another organization, or it has scopes "
+         "without read:orgs:admin; use a key of this organization",
+    404: "no organization %s is visible to this API key (HTTP 404): check org_id (it is in the Atlassian "
+         "Administration URL) and that the key was issued for that organization",
+}
+
+
+def preconditions(org):
+    """The cloud side's preconditions, each ``{"check", "ok", "detail"}``, all evaluated before any write: the
+    organization exists and the key can read it (Get an organization by ID, scope read:orgs:admin), and the key can
+    manage its organization connectors (UI-internal endpoints that document no scope: a key without scopes)."""
+    status, name = org.organization()
+    if status == 200:
+        checks = [{"check": "cloud_org", "ok": True, "detail": "organization %s (%s)" % (name, org.org_id)}]
+    else:
+        refusal = ORG_REFUSALS[status]
+        checks = [{"check": "cloud_org", "ok": False, "detail": refusal % org.org_id if "%s" in refusal else refusal}]
+        if status == 401:
+            return checks
+    try:
+        org.list()
+        checks.append({"check": "connector_access", "ok": True,
+                       "detail": "the API key can manage the organization's connectors"})
+    except ApiError as exc:
+        if exc.status not in (401, 403, 404):
+            raise
+        checks.append({"check": "connector_access", "ok": False, "detail": (
+            "the API key cannot manage the organization's connectors (HTTP %s from Data management > Data sources): "
+            "these endpoints document no scope, so use an organization admin's API key without scopes"
+            % exc.status)})
+    return checks
+
+
 def describe_apps(apps):
     return ", ".join("%s (%s)" % (app["name"] or app["type"], app["id"]) for app in apps)
 
@@ -119,6 +166,7 @@ def ensure(org, state, base_url=None, name=None, connector_id=None, remove_app_c
 
     `result` holds changed, connector (after), before, actions and removed_app_connectors. `credentials` is
     the new ``{"client_id", "client_secret"}`` when this run issued some (create, rotate, enable), else None.
+    With `state` query nothing is written; the result also lists the app connectors.
     In check mode nothing is written and no credentials are issued; `connector` is then the connector as the
     write would leave it (values the product assigns named as such), and ``issues_credentials`` says whether
     the real run would issue credentials. Unless `can_receive_credentials`, an
@@ -137,6 +185,11 @@ def ensure(org, state, base_url=None, name=None, connector_id=None, remove_app_c
     result = {"changed": False, "before": before, "actions": [], "removed_app_connectors": [],
               "issues_credentials": False}
     credentials = None
+
+    if state == "query":
+        result["connector"] = connector
+        result["app_connectors"] = org.apps(connector["id"]) if connector else []
+        return result, None
 
     if state == "present":
         if connector is None:
@@ -165,14 +218,15 @@ def ensure(org, state, base_url=None, name=None, connector_id=None, remove_app_c
         else:
             credentials = org.rotate(connector["id"])
     elif state == "enabled":
+        # The guide re-enables a disabled connector by rotating its credentials and applying them on the DC side.
         if connector["status"] == DISCONNECTED:
             issuing("enable the connector")
-            result["actions"].append("enable the connector with new client credentials")
+            result["actions"].append("enable the connector by rotating its client credentials")
             result.update(changed=True, issues_credentials=True)
             if check_mode:
                 connector = dict(connector, status=after_issuing(connector["status"]))
             else:
-                credentials = org.enable(connector["id"])
+                credentials = org.rotate(connector["id"])
     elif state == "disabled":
         if connector["status"] != DISCONNECTED:
             apps = org.apps(connector["id"])
@@ -181,6 +235,9 @@ def ensure(org, state, base_url=None, name=None, connector_id=None, remove_app_c
                     "The organization connector for %s cannot be disabled while app connectors remain: %s. "
                     "Remove them first (Atlassian Administration > Data management > Data sources > Connected "
                     "sources), or set remove_app_connectors=true." % (connector["base_url"], describe_apps(apps)))
+            if apps:
+                refuse_app_changes_while_interrupted(
+                    connector["status"], "remove the app connectors %s" % describe_apps(apps))
             _disable(org, connector, apps, result, check_mode)
             if check_mode:
                 connector = dict(connector, status=DISCONNECTED, app_connector_count=0)

@@ -15,7 +15,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.credentials import fingerprint
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.status import label
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.status import (
+    label,
+    refuse_app_changes_while_interrupted,
+)
 
 
 def connection_view(body):
@@ -35,6 +38,14 @@ class DcConnector:
         response = self.client.call("dc.cloud_connector.get", allow=(404,))
         return None if response.status_code == 404 else connection_view(response.json())
 
+    def apps(self):
+        """App connectors of the linked organization connector, as the DC Cloud connectors page lists them."""
+        body = self.client.call("dc.cloud_connector.apps").json()
+        return [{"id": a.get("id"), "type": a.get("type"), "name": a.get("name")} for a in body.get("apps") or []]
+
+    def delete_app(self, app_id):
+        self.client.call("dc.cloud_connector.apps.delete", path_params={"app_id": app_id}, expect=(200, 204))
+
     def apply(self, credentials):
         body = {"clientId": credentials["client_id"], "clientSecret": credentials["client_secret"]}
         return connection_view(self.client.call("dc.cloud_connector.apply", json=body).json())
@@ -53,3 +64,16 @@ def ensure_applied(dc, credentials, check_mode=False):
     if check_mode:
         return {"changed": True, "before": before, "connection": before}
     return {"changed": True, "before": before, "connection": dc.apply(credentials)}
+
+
+def remove_apps(dc, connection, check_mode=False):
+    """Remove every app connector of the link from the Data Center side, as the guide allows; returns the removed
+    ones, in order. Refused while the connector is Interrupted (app connectors cannot be removed then)."""
+    apps = dc.apps() if connection is not None else []
+    if apps:
+        refuse_app_changes_while_interrupted(connection["status"], "remove the app connectors %s" % ", ".join(
+            "%s (%s)" % (a["name"] or a["type"], a["id"]) for a in apps))
+    for app in apps:
+        if not check_mode:
+            dc.delete_app(app["id"])
+    return apps

@@ -66,7 +66,9 @@ def connector_check(connectors, base_url, name):
     apps = found.get("apps") or []
     details = {"connector_id": found["id"], "status": found["status"], "name": found["name"],
                "app_connectors": [a["name"] or a["type"] for a in apps]}
-    apps_text = ("app connectors: %s" % ", ".join(details["app_connectors"])) if apps else "no app connectors yet"
+    apps_text = ("app connectors: %s" % ", ".join(details["app_connectors"])) if apps else (
+        "no app connectors yet: pending: finish step 4 in the browser (the instance's Cloud connectors page > Connect "
+        "cloud apps)")
     if found["status"] == CONNECTED:
         return check("org_connector", DONE, "Connected (%s)" % apps_text, name, **details)
     if found["status"] == INTERRUPTED:

@@ -71,6 +71,7 @@ def write_inventory(estate, state, sandbox):
         "atlassian_org_api_key": "{{ vault_atlassian_org_api_key }}",
         "atlassian_api_url": cloud["url"],
         "atlassian_ca_path": ca_path,
+        "accept_data_sharing": True,  # the guide's Agree to connect, taken for the lab (docs/org_connector.md)
     })
     _dump(root / "group_vars" / "dc_instances.yml", "Instance steps are REST calls made from the controller.", {
         "ansible_connection": "local",

@@ -11,7 +11,8 @@ ROLE = "dcops.atlassian_cloud.org_connector"
 
 def _play(sandbox, tmp_path, tasks_from="main", **role_vars):
     variables = dict(org_connector_credentials_dir=str(tmp_path / "credentials"), org_connector_wait_interval=0.3,
-                     **role_vars)
+                     org_connector_accept_data_sharing=True)
+    variables.update(role_vars)
     rendered = "\n".join("        %s: %r" % item for item in variables.items())
     return textwrap.dedent("""\
         - name: Link the Jira persona

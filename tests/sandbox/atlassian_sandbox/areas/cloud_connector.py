@@ -9,9 +9,14 @@ cloud connector guide:
   are Connected;
 - rotating issues a new secret; a DC still holding the old one is Interrupted until it applies the new one;
 - a connector cannot be deleted, only disabled (Disconnected on both sides), and only once every app
-  connector is removed; enabling it again issues new credentials;
+  connector is removed; the guide re-enables it by rotating its credentials and applying them on the DC side
+  (no separate enable operation is documented, so none is served);
+- while a connector is Interrupted its app connectors "may keep working but cannot be removed or updated": removing
+  one answers 409, from either side;
+- app connectors can be removed from the cloud or from Data Center, as the guide allows;
 - ``POST /_sandbox/cloud-connectors/{id}/interrupt`` (cloud persona) forces Interrupted until credentials are
-  applied again, standing in for a broken link.
+  applied again, standing in for a broken link; a ``reportedStatus`` in a connector's state (seeded by tests)
+  replaces the status both sides report, standing in for a status the guide does not name.
 """
 
 from __future__ import annotations
@@ -72,6 +77,8 @@ def _credentials_current(connector, connection):
 
 
 def cloud_status(sandbox, connector):
+    if connector.get("reportedStatus"):
+        return connector["reportedStatus"]
     if not connector["enabled"]:
         return "DISCONNECTED"
     linked = _linked_dc(sandbox, connector["id"])
@@ -87,11 +94,25 @@ def cloud_status(sandbox, connector):
 def dc_status(connector, connection):
     if connector is None:
         return "INTERRUPTED"
+    if connector.get("reportedStatus"):
+        return connector["reportedStatus"]
     if not connector["enabled"]:
         return "DISCONNECTED"
     if connector.get("interrupted") or not _credentials_current(connector, connection):
         return "INTERRUPTED"
     return "CONNECTED"
+
+
+def remove_app(sandbox, connector, app_id):
+    """Remove an app connector of `connector`; None, or the (status, message) the product refuses with."""
+    apps = sandbox.cloud.state[AREA]["apps"][connector["id"]]
+    if not any(a["id"] == app_id for a in apps):
+        return 404, "App connector not found"
+    if cloud_status(sandbox, connector) == "INTERRUPTED":
+        return 409, ("The organization connector is Interrupted: its app connectors cannot be removed or updated "
+                     "until the connection is restored.")
+    sandbox.cloud.state[AREA]["apps"][connector["id"]] = [a for a in apps if a["id"] != app_id]
+    return None
 
 
 def routes(persona):
@@ -175,16 +196,6 @@ def _cloud_routes(persona):
         return web.json_response(connector_repr(connector))
 
     @requires(ORG)
-    async def enable(request):
-        connector, error = lookup(request)
-        if error:
-            return error
-        if connector["enabled"]:
-            return cloud_error(409, "The connector is already enabled.")
-        connector["enabled"] = True
-        return web.json_response(new_secret(connector))
-
-    @requires(ORG)
     async def list_apps(request):
         connector, error = lookup(request)
         return error or web.json_response({"data": state()["apps"][connector["id"]], "links": {}})
@@ -209,12 +220,8 @@ def _cloud_routes(persona):
         connector, error = lookup(request)
         if error:
             return error
-        apps = state()["apps"][connector["id"]]
-        kept = [a for a in apps if a["id"] != request.match_info["app_id"]]
-        if len(kept) == len(apps):
-            return cloud_error(404, "App connector not found")
-        state()["apps"][connector["id"]] = kept
-        return web.Response(status=204)
+        refusal = remove_app(persona.sandbox, connector, request.match_info["app_id"])
+        return cloud_error(*refusal) if refusal else web.Response(status=204)
 
     async def interrupt(request):
         connector = state()["connectors"].get(request.match_info["connector_id"])
@@ -230,7 +237,6 @@ def _cloud_routes(persona):
         web.get(one, get),
         web.post(one + "/credentials/rotate", rotate),
         web.post(one + "/disable", disable),
-        web.post(one + "/enable", enable),
         web.get(one + "/apps", list_apps),
         web.post(one + "/apps", create_app),
         web.delete(one + "/apps/{app_id}", delete_app),
@@ -280,7 +286,29 @@ def _dc_routes(persona):
                                  "clientSecret": client_secret, "appliedAt": _now()}
         return web.json_response(connection_repr(state()["connection"]))
 
+    def linked_connector():
+        connection = state()["connection"]
+        return cloud_connectors().get(connection["connectorId"]) if connection else None
+
+    @requires(ADMIN)
+    async def list_apps(request):
+        connector = linked_connector()
+        if connector is None:
+            return dc_error(404, "No cloud organization is linked to this instance.")
+        apps = persona.sandbox.cloud.state[AREA]["apps"].get(connector["id"], [])
+        return web.json_response({"apps": apps})
+
+    @requires(ADMIN)
+    async def delete_app(request):
+        connector = linked_connector()
+        if connector is None:
+            return dc_error(404, "No cloud organization is linked to this instance.")
+        refusal = remove_app(persona.sandbox, connector, request.match_info["app_id"])
+        return dc_error(*refusal) if refusal else web.Response(status=204)
+
     return [
         web.get(persona.path("/rest/cloud-connector/1.0/connection"), get),
         web.put(persona.path("/rest/cloud-connector/1.0/connection"), apply),
+        web.get(persona.path("/rest/cloud-connector/1.0/connection/apps"), list_apps),
+        web.delete(persona.path("/rest/cloud-connector/1.0/connection/apps/{app_id}"), delete_app),
     ]
