@@ -192,14 +192,10 @@ waited:
   sample: 0.0
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.argspec import DATA_CENTER, create_ansible_module
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiError
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import fail_from_exception
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module import (
-    DC_MUTUALLY_EXCLUSIVE,
-    DC_REQUIRED_TOGETHER,
-    dc_argument_spec,
     dc_client,
     fail_api,
 )
@@ -223,60 +219,62 @@ def report(connection):
     return shown
 
 
+ARGUMENT_SPEC = dict(
+    client_id=dict(type="str"),
+    client_secret=dict(type="str", no_log=True),
+    credentials_file=dict(type="path"),
+    app_connectors=dict(type="str", choices=["ignore", "read", "absent"], default="ignore"),
+    wait_for=dict(type="str", choices=["connected"]),
+    wait_timeout=dict(type="int", default=120),
+    wait_interval=dict(type="float", default=2.0),
+)
+
+
+def given_credentials(module):
+    """The client credentials to apply, from the file or the two options; None when the run only reads."""
+    params = module.params
+    if params["credentials_file"]:
+        try:
+            credentials = creds.read_file(params["credentials_file"])
+        except creds.CredentialsError as exc:
+            fail_from_exception(module, exc)
+        module.no_log_values.add(credentials["client_secret"])
+        return credentials
+    if params["client_id"]:
+        return {"client_id": params["client_id"], "client_secret": params["client_secret"]}
+    return None
+
+
 def main():
-    argument_spec = dc_argument_spec()
-    argument_spec.update(
-        client_id=dict(type="str"),
-        client_secret=dict(type="str", no_log=True),
-        credentials_file=dict(type="path"),
-        app_connectors=dict(type="str", choices=["ignore", "read", "absent"], default="ignore"),
-        wait_for=dict(type="str", choices=["connected"]),
-        wait_timeout=dict(type="int", default=120),
-        wait_interval=dict(type="float", default=2.0),
-    )
-    module = AnsibleModule(
-        argument_spec=argument_spec,
-        mutually_exclusive=DC_MUTUALLY_EXCLUSIVE + [("client_id", "credentials_file"),
-                                                    ("client_secret", "credentials_file")],
-        required_together=DC_REQUIRED_TOGETHER + [("client_id", "client_secret")],
-        supports_check_mode=True,
+    module = create_ansible_module(
+        ARGUMENT_SPEC, DATA_CENTER,
+        mutually_exclusive=[("client_id", "credentials_file"), ("client_secret", "credentials_file")],
+        required_together=[("client_id", "client_secret")],
     )
     params = module.params
-    credentials = None
-    if params["credentials_file"] or params["client_id"]:
-        if params["credentials_file"]:
-            try:
-                credentials = creds.read_file(params["credentials_file"])
-            except creds.CredentialsError as exc:
-                fail_from_exception(module, exc)
-            module.no_log_values.add(credentials["client_secret"])
-        else:
-            credentials = {"client_id": params["client_id"], "client_secret": params["client_secret"]}
-
-    client = dc_client(module)
-    dc = DcConnector(client)
-    result = {}
-    try:
-        if credentials is None:
-            connection, before, changed = dc.get(), None, False
-        else:
-            applied = ensure_applied(dc, credentials, module.check_mode)
-            connection, before, changed = applied["connection"], applied["before"], applied["changed"]
-        if params["app_connectors"] == "absent":
-            result["removed_app_connectors"] = remove_apps(dc, connection, module.check_mode)
-            changed = changed or bool(result["removed_app_connectors"])
-            result["app_connectors"] = [] if module.check_mode or connection is None else dc.apps()
-        elif params["app_connectors"] == "read":
-            result["app_connectors"] = dc.apps() if connection is not None else []
-        if params["wait_for"] and connection is not None and not module.check_mode:
-            connection, result["waited"] = await_connected(
-                dc.get, "The cloud connector of %s" % params["url"], params["wait_timeout"], params["wait_interval"])
-    except ApiError as exc:
-        fail_api(module, exc, msg="Cloud connector of %s" % params["url"])
-    except StatusError as exc:
-        fail_from_exception(module, exc, changed=changed, **result)
-    finally:
-        client.close()
+    credentials = given_credentials(module)
+    with dc_client(module) as client:
+        dc = DcConnector(client)
+        result = {}
+        try:
+            if credentials is None:
+                connection, before, changed = dc.get(), None, False
+            else:
+                applied = ensure_applied(dc, credentials, module.check_mode)
+                connection, before, changed = applied["connection"], applied["before"], applied["changed"]
+            if params["app_connectors"] == "absent":
+                result["removed_app_connectors"] = remove_apps(dc, connection, module.check_mode)
+                changed = changed or bool(result["removed_app_connectors"])
+                result["app_connectors"] = [] if module.check_mode or connection is None else dc.apps()
+            elif params["app_connectors"] == "read":
+                result["app_connectors"] = dc.apps() if connection is not None else []
+            if params["wait_for"] and connection is not None and not module.check_mode:
+                connection, result["waited"] = await_connected(
+                    dc.get, "The cloud connector of %s" % params["url"], params["wait_timeout"], params["wait_interval"])
+        except ApiError as exc:
+            fail_api(module, exc, msg="Cloud connector of %s" % params["url"])
+        except StatusError as exc:
+            fail_from_exception(module, exc, changed=changed, **result)
 
     if changed and module.check_mode and credentials is not None:
         connection = predicted_connection(connection, credentials, params["credentials_file"])

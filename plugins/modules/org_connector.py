@@ -317,12 +317,10 @@ waited:
   sample: 4.1
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.argspec import CLOUD_ADMIN, create_ansible_module
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiError
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError, fail_from_exception
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module import (
-    cloud_argument_spec,
     cloud_client,
     validate_base_url,
 )
@@ -394,65 +392,70 @@ def credentials_missing(params, state, connector, credentials):
     return not (params["credentials_dest"] and creds.held_for(params["credentials_dest"], connector["id"]))
 
 
+ARGUMENT_SPEC = dict(
+    state=dict(type="str", choices=["present", "rotated", "disabled", "enabled", "query"], default="present"),
+    base_url=dict(type="str"),
+    name=dict(type="str"),
+    connector_id=dict(type="str"),
+    remove_app_connectors=dict(type="bool", default=False),
+    credentials_dest=dict(type="path", no_log=False),
+    return_credentials=dict(type="bool", default=False, no_log=False),
+    wait_for=dict(type="str", choices=["connected"]),
+    wait_timeout=dict(type="int", default=120),
+    wait_interval=dict(type="float", default=2.0),
+)
+
+
+def run(module, org, destination):
+    """Preconditions, the plan (applied unless in check mode), the credentials' hand-over and the wait; returns
+    the result, the connector after the run and the one before."""
+    params = module.params
+    checks = preconditions(org)
+    unmet = [c["detail"] for c in checks if not c["ok"]]
+    if unmet:
+        module.fail_json(msg="Preconditions not met in Atlassian Cloud, nothing was changed: %s."
+                             % "; ".join(unmet), checks=checks)
+    result, credentials = ensure(
+        org, params["state"], base_url=params["base_url"], name=params["name"],
+        connector_id=params["connector_id"], remove_app_connectors=params["remove_app_connectors"],
+        check_mode=module.check_mode,
+        can_receive_credentials=bool(params["credentials_dest"] or params["return_credentials"]),
+        before_issuing=destination.prepare if destination is not None else None)
+    result["checks"] = checks
+    connector = result.pop("connector")
+    before = result.pop("before")
+    hand_over(module, result, credentials, connector, destination)
+    result["credentials_missing"] = not result["credentials_issued"] and credentials_missing(
+        params, params["state"], connector, credentials)
+    if result["credentials_missing"]:
+        module.warn("The organization connector for %s is %s and no credentials of it were issued by this run "
+                    "or are held in credentials_dest: if the answer that carried them was lost, nobody holds "
+                    "them. Run org_connector with state=rotated and credentials_dest to issue new ones."
+                    % (connector["base_url"], connector["status"]))
+    if params["wait_for"] and connector and not module.check_mode:
+        connector, result["waited"] = await_connected(
+            lambda: org.get(connector["id"]), "The organization connector for %s" % connector["base_url"],
+            params["wait_timeout"], params["wait_interval"])
+    return result, connector, before
+
+
 def main():
-    argument_spec = cloud_argument_spec()
-    argument_spec.update(
-        state=dict(type="str", choices=["present", "rotated", "disabled", "enabled", "query"], default="present"),
-        base_url=dict(type="str"),
-        name=dict(type="str"),
-        connector_id=dict(type="str"),
-        remove_app_connectors=dict(type="bool", default=False),
-        credentials_dest=dict(type="path", no_log=False),
-        return_credentials=dict(type="bool", default=False, no_log=False),
-        wait_for=dict(type="str", choices=["connected"]),
-        wait_timeout=dict(type="int", default=120),
-        wait_interval=dict(type="float", default=2.0),
-    )
-    module = AnsibleModule(
-        argument_spec=argument_spec,
+    module = create_ansible_module(
+        ARGUMENT_SPEC, CLOUD_ADMIN,
         required_if=[("state", "present", ("base_url", "name"))],
         required_one_of=[("base_url", "connector_id")],
-        supports_check_mode=True,
     )
     params = module.params
     destination = creds.CredentialsFile(params["credentials_dest"]) if params["credentials_dest"] else None
     check_preconditions(module, destination)
-
-    client = cloud_client(module)
-    org = OrgConnectors(client, params["org_id"])
     try:
-        checks = preconditions(org)
-        unmet = [c["detail"] for c in checks if not c["ok"]]
-        if unmet:
-            module.fail_json(msg="Preconditions not met in Atlassian Cloud, nothing was changed: %s."
-                                 % "; ".join(unmet), checks=checks)
-        result, credentials = ensure(
-            org, params["state"], base_url=params["base_url"], name=params["name"],
-            connector_id=params["connector_id"], remove_app_connectors=params["remove_app_connectors"],
-            check_mode=module.check_mode,
-            can_receive_credentials=bool(params["credentials_dest"] or params["return_credentials"]),
-            before_issuing=destination.prepare if destination is not None else None)
-        result["checks"] = checks
-        connector = result.pop("connector")
-        before = result.pop("before")
-        hand_over(module, result, credentials, connector, destination)
-        result["credentials_missing"] = not result["credentials_issued"] and credentials_missing(
-            params, params["state"], connector, credentials)
-        if result["credentials_missing"]:
-            module.warn("The organization connector for %s is %s and no credentials of it were issued by this run "
-                        "or are held in credentials_dest: if the answer that carried them was lost, nobody holds "
-                        "them. Run org_connector with state=rotated and credentials_dest to issue new ones."
-                        % (connector["base_url"], connector["status"]))
-        if params["wait_for"] and connector and not module.check_mode:
-            connector, result["waited"] = await_connected(
-                lambda: org.get(connector["id"]), "The organization connector for %s" % connector["base_url"],
-                params["wait_timeout"], params["wait_interval"])
+        with cloud_client(module) as client:
+            result, connector, before = run(module, OrgConnectors(client, params["org_id"]), destination)
     except CollectionError as exc:
         fail_from_exception(module, exc, msg="Organization connector" if isinstance(exc, ApiError) else None)
     finally:
         if destination is not None:
             destination.discard()
-        client.close()
 
     result.update(id=connector["id"] if connector else None, status=connector["status"] if connector else None,
                   connector=connector)

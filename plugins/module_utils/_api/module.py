@@ -17,15 +17,6 @@ import re
 from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api import client as api_client
-# Re-exported while modules still import the connection specs from here rather than from argspec.
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.argspec import (  # noqa: F401 pylint: disable=unused-import
-    CLOUD_API_URL,
-    DC_MUTUALLY_EXCLUSIVE,
-    DC_REQUIRED_TOGETHER,
-    cloud_argument_spec,
-    dc_argument_spec,
-    scim_argument_spec,
-)
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.contract import validate_overrides
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import (
     ConnectionOptionsError,

@@ -184,63 +184,29 @@ def ensure(org, state, base_url=None, name=None, connector_id=None, remove_app_c
     before = dict(connector) if connector else None
     result = {"changed": False, "before": before, "actions": [], "removed_app_connectors": [],
               "issues_credentials": False}
-    credentials = None
 
     if state == "query":
         result["connector"] = connector
         result["app_connectors"] = org.apps(connector["id"]) if connector else []
         return result, None
-
     if state == "present":
-        if connector is None:
-            issuing("create the organization connector for %s" % base_url)
-            result["actions"].append("create the organization connector for %s" % base_url)
-            result.update(changed=True, issues_credentials=True)
-            if check_mode:
-                connector = {"id": ASSIGNED, "name": name, "base_url": base_url, "status": INITIALIZED,
-                             "app_connector_count": 0}
-            else:
-                connector, credentials = org.create(base_url, name)
-        result["connector"] = connector
-        return result, credentials
-
+        return _present(org, connector, base_url, name, result, issuing, check_mode)
     if connector is None:
         raise ConnectorError("No organization connector %s exists in the organization; create it with "
                              "state=present first." % ("with id %s" % connector_id if connector_id
                                                        else "for %s" % base_url))
-
+    credentials = None
     if state == "rotated":
-        issuing("rotate the client credentials")
-        result["actions"].append("rotate the client credentials")
-        result.update(changed=True, issues_credentials=True)
-        if check_mode:
-            connector = dict(connector, status=after_issuing(connector["status"]))
-        else:
-            credentials = org.rotate(connector["id"])
+        connector, credentials = _rotate(org, connector, result, issuing, check_mode, "rotate the client credentials",
+                                         "rotate the client credentials")
     elif state == "enabled":
         # The guide re-enables a disabled connector by rotating its credentials and applying them on the DC side.
         if connector["status"] == DISCONNECTED:
-            issuing("enable the connector")
-            result["actions"].append("enable the connector by rotating its client credentials")
-            result.update(changed=True, issues_credentials=True)
-            if check_mode:
-                connector = dict(connector, status=after_issuing(connector["status"]))
-            else:
-                credentials = org.rotate(connector["id"])
+            connector, credentials = _rotate(org, connector, result, issuing, check_mode, "enable the connector",
+                                             "enable the connector by rotating its client credentials")
     elif state == "disabled":
         if connector["status"] != DISCONNECTED:
-            apps = org.apps(connector["id"])
-            if apps and not remove_app_connectors:
-                raise ConnectorError(
-                    "The organization connector for %s cannot be disabled while app connectors remain: %s. "
-                    "Remove them first (Atlassian Administration > Data management > Data sources > Connected "
-                    "sources), or set remove_app_connectors=true." % (connector["base_url"], describe_apps(apps)))
-            if apps:
-                refuse_app_changes_while_interrupted(
-                    connector["status"], "remove the app connectors %s" % describe_apps(apps))
-            _disable(org, connector, apps, result, check_mode)
-            if check_mode:
-                connector = dict(connector, status=DISCONNECTED, app_connector_count=0)
+            connector = _disable_with_apps(org, connector, remove_app_connectors, result, check_mode)
     else:
         raise ValueError(state)
 
@@ -248,6 +214,50 @@ def ensure(org, state, base_url=None, name=None, connector_id=None, remove_app_c
         connector = org.get(connector["id"]) or connector
     result["connector"] = connector
     return result, credentials
+
+
+def _present(org, connector, base_url, name, result, issuing, check_mode):
+    """Create the connector when there is none for `base_url`; an existing one is left as it is."""
+    credentials = None
+    if connector is None:
+        issuing("create the organization connector for %s" % base_url)
+        result["actions"].append("create the organization connector for %s" % base_url)
+        result.update(changed=True, issues_credentials=True)
+        if check_mode:
+            connector = {"id": ASSIGNED, "name": name, "base_url": base_url, "status": INITIALIZED,
+                         "app_connector_count": 0}
+        else:
+            connector, credentials = org.create(base_url, name)
+    result["connector"] = connector
+    return result, credentials
+
+
+def _rotate(org, connector, result, issuing, check_mode, what, action):
+    """Issue new client credentials (a rotation, or the guide's way to re-enable); check mode predicts the status.
+    `what` names the step in a refusal, `action` in the result's actions."""
+    issuing(what)
+    result["actions"].append(action)
+    result.update(changed=True, issues_credentials=True)
+    if check_mode:
+        return dict(connector, status=after_issuing(connector["status"])), None
+    return connector, org.rotate(connector["id"])
+
+
+def _disable_with_apps(org, connector, remove_app_connectors, result, check_mode):
+    """Disable, refused while app connectors remain unless they may be removed first (never while Interrupted)."""
+    apps = org.apps(connector["id"])
+    if apps and not remove_app_connectors:
+        raise ConnectorError(
+            "The organization connector for %s cannot be disabled while app connectors remain: %s. "
+            "Remove them first (Atlassian Administration > Data management > Data sources > Connected "
+            "sources), or set remove_app_connectors=true." % (connector["base_url"], describe_apps(apps)))
+    if apps:
+        refuse_app_changes_while_interrupted(
+            connector["status"], "remove the app connectors %s" % describe_apps(apps))
+    _disable(org, connector, apps, result, check_mode)
+    if check_mode:
+        return dict(connector, status=DISCONNECTED, app_connector_count=0)
+    return connector
 
 
 def _disable(org, connector, apps, result, check_mode):

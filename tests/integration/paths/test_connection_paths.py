@@ -12,20 +12,13 @@ COMPANION = "com.atlassian.cloud-companion"
 DECIDE = "Decide each instance's steps from its apps and version"
 SKIP_CONNECTOR = "Skip the organization connector below the cloud connector minimum"
 TUNNEL_EDIT = "Set the application tunnel attributes on the connector"
-# Check mode stands in for the two org_connector steps that need the credentials only the real run issues: it
-# predicts applying them, and never writes the file the real run then removes. The node's restart follows the
-# predicted server.xml edit (its handler); a check run restarts nothing.
-PREDICTED = {"Predict applying the credentials the real run issues": "Apply the new credentials on the instance"}
-REAL_ONLY = {"Remove the credentials file once they are applied", "Restart the product with the configured command"}
-
-
 def _short(task):
     return task.split(" : ")[-1]
 
 
-def _changed(run, check=False):
-    names = {(PREDICTED.get(_short(r["task"]), _short(r["task"])), r["host"]) for r in run.changed_tasks}
-    return names if check else {(task, host) for task, host in names if task not in REAL_ONLY}
+def _changed(run):
+    """(task, host) of every change; check mode predicts the steps it cannot run under the real run's names."""
+    return {(_short(r["task"]), r["host"]) for r in run.changed_tasks}
 
 
 def _summary(run):
@@ -55,7 +48,7 @@ def _converges(sandbox, inventory, plan):
     """The real run makes what the check predicted; a rerun and a check of the result change nothing."""
     first = run_playbook(CONNECT, inventory=inventory)
     assert first.returncode == 0, first.stdout[-4000:]
-    assert _changed(plan, check=True) == _changed(first), "check mode mispredicted the run"
+    assert _changed(plan) == _changed(first), "check mode mispredicted the run"
     rerun = run_playbook(CONNECT, inventory=inventory)
     assert rerun.returncode == 0 and rerun.changed_tasks == [], [t["task"] for t in rerun.changed_tasks]
     check = run_playbook(CONNECT, inventory=inventory, check=True, diff=True)
@@ -123,8 +116,8 @@ def test_rovo_on_a_private_instance_gets_the_tunnel_and_no_companion(sandbox, pa
     inventory = path_inventory.write(instances, {"jira-rovo-1": node_vars})
     plan = run_playbook(CONNECT, inventory=inventory, check=True, diff=True)
     assert plan.returncode == 0, plan.stdout[-4000:]
-    assert (TUNNEL_EDIT, "jira-rovo-1") in _changed(plan, check=True)
-    assert not [t for t, _host in _changed(plan, check=True) if "Cloud Companion" in t]
+    assert (TUNNEL_EDIT, "jira-rovo-1") in _changed(plan)
+    assert not [t for t, _host in _changed(plan) if "Cloud Companion" in t]
     assert tomcat_node.server_xml.read_bytes() == original and tomcat_node.probe()["pid"] == before["pid"]
     assert _writes(sandbox) == []
 
