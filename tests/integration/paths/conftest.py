@@ -35,6 +35,8 @@ class PathInventory:
             "vars": {
                 "atlassian_api_url": cloud["url"], "atlassian_org_id": cloud["org_id"],
                 "atlassian_org_api_key": cloud["api_key"], "atlassian_ca_path": env["ca_path"],
+                # the guide's Agree to connect, given for the estate
+                "accept_data_sharing": True,
             },
             "children": {
                 "dc_instances": {"hosts": hosts, "vars": {
