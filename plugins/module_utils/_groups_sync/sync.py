@@ -21,7 +21,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiError
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups.plan import plan_sync
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups_sync.plan import plan_sync
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups_sync.identity import resolve_members
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups_sync.targets import (
     OrgGroupsTarget,
