@@ -18,16 +18,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
-
 # 401 only where the key itself is what Guard provides (a SCIM directory exists only with Guard); elsewhere 401 is a
 # wrong key and says so already.
 REFUSED = (402, 403)
 WHERE = "admin.atlassian.com > Billing (no public API shows the organization's subscriptions)"
-
-
-class GuardRequired(CollectionError):
-    """The product refused an operation that needs Atlassian Guard Standard."""
 
 
 def hint(error, feature, key_statuses=()):
@@ -38,11 +32,3 @@ def hint(error, feature, key_statuses=()):
     wrong_key = ", or the key is wrong or revoked" if status in key_statuses else ""
     return ("%s needs Atlassian Guard Standard: the refusal means the organization has no Guard Standard "
             "subscription or the API key may not do this%s (check %s)" % (feature, wrong_key, WHERE))
-
-
-def explain(error, feature, key_statuses=()):
-    """A GuardRequired for `error` when it is such a refusal (the API's answer kept at the end), else None."""
-    text = hint(error, feature, key_statuses)
-    if text is None:
-        return None
-    return GuardRequired("%s. The API answered: %s" % (text, error), **error.details)

@@ -195,10 +195,6 @@ class MembersPlan(object):
         self.results.append(entry)
         return entry
 
-    @property
-    def writes_needed(self):
-        return sum(len(emails) for emails in self.adds.values())
-
     def summary(self):
         counts = dict((key, 0) for key in (ADDED, MOVED, PRESENT, TO_FALLBACK, FAILED))
         for entry in self.results:

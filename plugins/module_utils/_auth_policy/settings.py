@@ -102,7 +102,21 @@ def validate(settings, guard_standard=None, new_policy=False, sso_enforced_now=F
     wanted = requested(settings)
     problems = []
     normalised = {}
+    _validate_sso(wanted, normalised, problems, sso_enforced_now, policy_name)
+    _validate_choices(wanted, normalised, problems)
+    if "password" in wanted:
+        normalised["password"] = _validated_password(wanted["password"] or {}, problems)
+    if "idle_session" in wanted:
+        _validate_idle_session(wanted["idle_session"], normalised, problems)
+    if guard_standard is False:
+        problems.extend(guard_problems(normalised, new_policy))
+    if problems:
+        raise SettingsConflict(problems)
+    return normalised
 
+
+def _validate_sso(wanted, normalised, problems, sso_enforced_now, policy_name):
+    """SSO itself, and the settings only the identity provider manages while SSO is enforced."""
     sso = wanted.get("sso")
     if sso is not None:
         enforced = bool(sso.get("enforced"))
@@ -119,6 +133,9 @@ def validate(settings, guard_standard=None, new_policy=False, sso_enforced_now=F
             problems.append("settings.%s: managed only in the identity provider while SSO is enforced (%s)"
                             % (key, where))
 
+
+def _validate_choices(wanted, normalised, problems):
+    """The settings that take one of a fixed set of words: two_step, api_tokens, third_party_login."""
     if "two_step" in wanted:
         if str(wanted["two_step"]).strip().lower() in _TWO_STEP_OFF:
             problems.append("settings.two_step: the product has no 'off'; two-step verification is required or "
@@ -132,36 +149,33 @@ def validate(settings, guard_standard=None, new_policy=False, sso_enforced_now=F
                 problems.append("settings.%s: %r is not allow or block" % (key, wanted[key]))
             normalised[key] = wanted[key]
 
-    if "password" in wanted:
-        password = wanted["password"] or {}
-        strength = password.get("min_strength")
-        if strength is not None:
-            strength = str(strength).strip().lower().replace(" ", "_")
-        if strength not in STRENGTHS:
-            problems.append("settings.password.min_strength: unknown strength %r (one of %s)"
-                            % (password.get("min_strength"), ", ".join(STRENGTHS)))
-        expiry = password.get("expiry_days") or 0
-        if not 0 <= expiry <= EXPIRY_MAX_DAYS:
-            problems.append("settings.password.expiry_days: %s is outside 0 (never expires) to %d"
-                            % (expiry, EXPIRY_MAX_DAYS))
-        normalised["password"] = {"min_strength": strength, "expiry_days": expiry}
 
-    if "idle_session" in wanted:
-        try:
-            minutes = parse_duration(wanted["idle_session"])
-        except ValueError as exc:
-            problems.append("settings.idle_session: %s" % exc)
-        else:
-            if not IDLE_MIN_MINUTES <= minutes <= IDLE_MAX_MINUTES:
-                problems.append("settings.idle_session: %s is outside %s to %s" % (
-                    wanted["idle_session"], format_duration(IDLE_MIN_MINUTES), format_duration(IDLE_MAX_MINUTES)))
-            normalised["idle_session"] = format_duration(minutes)
+def _validated_password(password, problems):
+    """The password rules in the product's words (strength name, expiry in days)."""
+    strength = password.get("min_strength")
+    if strength is not None:
+        strength = str(strength).strip().lower().replace(" ", "_")
+    if strength not in STRENGTHS:
+        problems.append("settings.password.min_strength: unknown strength %r (one of %s)"
+                        % (password.get("min_strength"), ", ".join(STRENGTHS)))
+    expiry = password.get("expiry_days") or 0
+    if not 0 <= expiry <= EXPIRY_MAX_DAYS:
+        problems.append("settings.password.expiry_days: %s is outside 0 (never expires) to %d"
+                        % (expiry, EXPIRY_MAX_DAYS))
+    return {"min_strength": strength, "expiry_days": expiry}
 
-    if guard_standard is False:
-        problems.extend(guard_problems(normalised, new_policy))
-    if problems:
-        raise SettingsConflict(problems)
-    return normalised
+
+def _validate_idle_session(idle_session, normalised, problems):
+    """The idle timeout, parsed and kept in its shortest exact form when it parses."""
+    try:
+        minutes = parse_duration(idle_session)
+    except ValueError as exc:
+        problems.append("settings.idle_session: %s" % exc)
+        return
+    if not IDLE_MIN_MINUTES <= minutes <= IDLE_MAX_MINUTES:
+        problems.append("settings.idle_session: %s is outside %s to %s" % (
+            idle_session, format_duration(IDLE_MIN_MINUTES), format_duration(IDLE_MAX_MINUTES)))
+    normalised["idle_session"] = format_duration(minutes)
 
 
 def guard_problems(normalised, new_policy):

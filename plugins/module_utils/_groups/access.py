@@ -143,31 +143,8 @@ def plan_and_apply(client, org_id, directory_id, grants, check_mode, max_new_bil
     if missing:
         raise AccessError("group(s) not found in directory %s: %s" % (directory_id, ", ".join(missing)))
 
-    held = {}
-    to_assign, to_revoke = [], []
-    for grant in grants:
-        group_id, name = groups[grant["group"].casefold()]
-        if group_id not in held:
-            held[group_id] = directory.grants(group_id)
-        key = (grant["resource_id"], grant["role"])
-        entry = {"group": name, "resource_id": grant["resource_id"], "role": grant["role"]}
-        if grant["state"] == "present" and key not in held[group_id]:
-            to_assign.append((group_id, entry))
-        elif grant["state"] == "absent" and key in held[group_id]:
-            to_revoke.append((group_id, entry))
-
-    # Who starts counting, per app: members of the groups gaining a grant on it who have no access to it yet.
-    members = {}
-    gaining = {}
-    for group_id, entry in to_assign:
-        if group_id not in members:
-            members[group_id] = directory.members(group_id)
-        gaining.setdefault(entry["resource_id"], set()).update(members[group_id])
-    billing = {}
-    for resource_id in sorted(gaining):
-        starting = gaining[resource_id] - directory.with_access(resource_id)
-        billing[resource_id] = {"count": len(starting),
-                                "users": sorted(directory.emails.get(a, a) for a in starting)}
+    held, to_assign, to_revoke = _grant_changes(directory, groups, grants)
+    billing, gaining = _billing(directory, to_assign)
     starting_total = sum(b["count"] for b in billing.values())
 
     result = {"directory_id": directory_id,
@@ -188,6 +165,51 @@ def plan_and_apply(client, org_id, directory_id, grants, check_mode, max_new_bil
                           % (starting_total, ", ".join("%s: %d" % (r, b["count"]) for r, b in billing.items()),
                              max_new_billable), **result)
 
+    result["changed"] = bool(to_assign or to_revoke)
+    result["diff"] = _grants_diff(groups, held, to_assign, to_revoke)
+    if not check_mode:
+        _apply_grants(client, directory, to_assign, to_revoke, result)
+    return result
+
+
+def _grant_changes(directory, groups, grants):
+    """(grants each group holds now, [(group id, grant to assign)], [(group id, grant to revoke)])."""
+    held = {}
+    to_assign, to_revoke = [], []
+    for grant in grants:
+        group_id, name = groups[grant["group"].casefold()]
+        if group_id not in held:
+            held[group_id] = directory.grants(group_id)
+        key = (grant["resource_id"], grant["role"])
+        entry = {"group": name, "resource_id": grant["resource_id"], "role": grant["role"]}
+        if grant["state"] == "present" and key not in held[group_id]:
+            to_assign.append((group_id, entry))
+        elif grant["state"] == "absent" and key in held[group_id]:
+            to_revoke.append((group_id, entry))
+    return held, to_assign, to_revoke
+
+
+def _billing(directory, to_assign):
+    """(per app: who starts counting, per app: every member of the groups gaining a grant on it).
+
+    Who starts counting, per app: members of the groups gaining a grant on it who have no access to it yet.
+    """
+    members = {}
+    gaining = {}
+    for group_id, entry in to_assign:
+        if group_id not in members:
+            members[group_id] = directory.members(group_id)
+        gaining.setdefault(entry["resource_id"], set()).update(members[group_id])
+    billing = {}
+    for resource_id in sorted(gaining):
+        starting = gaining[resource_id] - directory.with_access(resource_id)
+        billing[resource_id] = {"count": len(starting),
+                                "users": sorted(directory.emails.get(a, a) for a in starting)}
+    return billing, gaining
+
+
+def _grants_diff(groups, held, to_assign, to_revoke):
+    """Before and after, per changed group, as "resource role" labels."""
     before, after = {}, {}
     for group_id, name in groups.values():
         if group_id in held and any(g == group_id for g, _e in to_assign + to_revoke):
@@ -196,21 +218,21 @@ def plan_and_apply(client, org_id, directory_id, grants, check_mode, max_new_bil
             current.update((e["resource_id"], e["role"]) for g, e in to_assign if g == group_id)
             current.difference_update((e["resource_id"], e["role"]) for g, e in to_revoke if g == group_id)
             after[name] = sorted(_label(k) for k in current)
-    result["changed"] = bool(to_assign or to_revoke)
-    result["diff"] = {"before": before, "after": after}
+    return {"before": before, "after": after}
 
-    if not check_mode:
-        done = {"assigned": [], "revoked": []}
-        for operation, changes, kind, verb in (("cloud.groups.role_assignments.assign", to_assign, "assigned", "assign"),
-                                               ("cloud.groups.role_assignments.revoke", to_revoke, "revoked", "revoke")):
-            for group_id, entry in changes:
-                try:
-                    client.call(operation, dict(directory.path, group_id=group_id),
-                                json={"resourceId": entry["resource_id"], "roleId": entry["role"]})
-                except ApiError as exc:
-                    # What was written stays reported; a rerun reads it back and sends only the rest.
-                    raise AccessError("cannot %s %s on %s for group %s: %s"
-                                      % (verb, entry["role"], entry["resource_id"], entry["group"], exc),
-                                      done=done, **result)
-                done[kind].append(entry)
-    return result
+
+def _apply_grants(client, directory, to_assign, to_revoke, result):
+    """Write the planned grants; a failure reports what was written before it."""
+    done = {"assigned": [], "revoked": []}
+    for operation, changes, kind, verb in (("cloud.groups.role_assignments.assign", to_assign, "assigned", "assign"),
+                                           ("cloud.groups.role_assignments.revoke", to_revoke, "revoked", "revoke")):
+        for group_id, entry in changes:
+            try:
+                client.call(operation, dict(directory.path, group_id=group_id),
+                            json={"resourceId": entry["resource_id"], "roleId": entry["role"]})
+            except ApiError as exc:
+                # What was written stays reported; a rerun reads it back and sends only the rest.
+                raise AccessError("cannot %s %s on %s for group %s: %s"
+                                  % (verb, entry["role"], entry["resource_id"], entry["group"], exc),
+                                  done=done, **result)
+            done[kind].append(entry)

@@ -187,11 +187,6 @@ class Flattening:
         cache = {}
         return dict((name, self._names(self._effective[i], cache)) for i, name in enumerate(self.group_names))
 
-    def effective_members(self, group):
-        """The effective user names of one group, sorted."""
-        index = self.group_names.index(group)
-        return [self.user_names[u] for u in sorted(self._effective[index])]
-
     @_without_gc_pauses
     def lost_by_group(self):
         """`{group: [users]}`: members a group only has through nesting (lost when synced without flattening)."""
@@ -316,6 +311,24 @@ def flatten(structure, on_cycle="fail"):
     """
     if on_cycle not in ON_CYCLE_CHOICES:
         raise ValueError("on_cycle must be one of %s, got %r" % (", ".join(ON_CYCLE_CHOICES), on_cycle))
+    group_names, user_names, direct, children = _indexed(structure)
+
+    components = strongly_connected_components(children)
+    cycles = [
+        {"path": _cycle_path(c, children, group_names), "groups": sorted(group_names[i] for i in c)}
+        for c in components if len(c) > 1
+    ]
+    cycles.sort(key=lambda c: c["path"])
+    if cycles and on_cycle == "fail":
+        raise CycleError(cycles)
+
+    effective, height = _effective_and_height(components, direct, children)
+    return Flattening(group_names, user_names, direct, children, effective, height, cycles,
+                      structure.users, structure.unresolved)
+
+
+def _indexed(structure):
+    """(sorted group names, sorted user names, direct user indexes per group, child group indexes per group)."""
     groups = structure.groups
     group_names = set(groups)
     user_names = set(structure.users)
@@ -327,26 +340,24 @@ def flatten(structure, on_cycle="fail"):
     group_index = dict((name, i) for i, name in enumerate(group_names))
     user_index = dict((name, i) for i, name in enumerate(user_names))
 
-    empty = frozenset()
-    direct = [empty] * len(group_names)
+    direct = [frozenset()] * len(group_names)
     children = [()] * len(group_names)
     for name, (member_users, child_groups) in groups.items():
         i = group_index[name]
         direct[i] = frozenset(map(user_index.__getitem__, member_users))
         children[i] = tuple(sorted(set(group_index[c] for c in child_groups if c != name)))
+    return group_names, user_names, direct, children
 
-    components = strongly_connected_components(children)
-    cycles = [
-        {"path": _cycle_path(c, children, group_names), "groups": sorted(group_names[i] for i in c)}
-        for c in components if len(c) > 1
-    ]
-    cycles.sort(key=lambda c: c["path"])
-    if cycles and on_cycle == "fail":
-        raise CycleError(cycles)
 
-    effective = [None] * len(group_names)
-    height = [0] * len(group_names)
-    component_of = [-1] * len(group_names)
+def _effective_and_height(components, direct, children):
+    """Effective members and nesting height per group, walking components in reverse topological order.
+
+    The groups of one cycle are equivalent: they share one member set and count as one level.
+    """
+    empty = frozenset()
+    effective = [None] * len(direct)
+    height = [0] * len(direct)
+    component_of = [-1] * len(direct)
     for number, component in enumerate(components):
         if len(component) == 1:
             node = component[0]
@@ -371,6 +382,4 @@ def flatten(structure, on_cycle="fail"):
         for node in component:
             effective[node] = merged
             height[node] = level
-
-    return Flattening(group_names, user_names, direct, children, effective, height, cycles,
-                      structure.users, structure.unresolved)
+    return effective, height

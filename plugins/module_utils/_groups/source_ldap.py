@@ -229,6 +229,23 @@ def read_ldap(settings, connection=None):
     `in_chain_groups`) maps those groups to the usernames the directory reports as their transitive members.
     """
     counters = {"range_requests": 0}
+    raw_groups, raw_users, raw_in_chain = _search_directory(settings, connection, counters)
+    group_by_dn = _group_names_by_dn(settings, raw_groups)
+    user_by_dn, users, disabled = _users_by_dn(settings, raw_users, group_by_dn)
+    excluded = disabled if settings.disabled_users == "exclude" else set()
+    groups, unresolved = _memberships(raw_groups, group_by_dn, user_by_dn, excluded)
+    in_chain = None
+    if settings.in_chain_groups:
+        in_chain = {}
+        for name, entries in raw_in_chain.items():
+            members = (_first(attributes, settings.username_attribute) or member_dn for member_dn, attributes in entries)
+            in_chain[name] = sorted(set(members) - excluded)
+    return NestedGroups(groups, users=users, unresolved=unresolved, disabled=sorted(disabled), in_chain=in_chain,
+                        counters=counters)
+
+
+def _search_directory(settings, connection, counters):
+    """(raw group entries with every member range read, raw user entries, raw in-chain answers per group)."""
     user_attributes = [settings.username_attribute, settings.email_attribute, "userAccountControl"]
     if settings.email_fallback_attribute:
         user_attributes.append(settings.email_fallback_attribute)
@@ -256,7 +273,11 @@ def read_ldap(settings, connection=None):
                               "than page_size=%d, lower ldap.page_size" % (settings.server_uri, exc, settings.page_size))
     except LDAPException as exc:
         raise LdapSourceError("cannot read groups and users from %s: %s" % (settings.server_uri, exc))
+    return raw_groups, raw_users, raw_in_chain
 
+
+def _group_names_by_dn(settings, raw_groups):
+    """{normalised dn: group name}; a group with no name, or two groups with one name, is an error."""
     group_by_dn = {}
     dn_by_group = {}
     for dn, attributes in raw_groups:
@@ -269,7 +290,11 @@ def read_ldap(settings, connection=None):
                 "into one group: rename one, or narrow group_base_dn/group_filter" % (name, dn_by_group[name], dn))
         dn_by_group[name] = dn
         group_by_dn[normalize_dn(dn)] = name
+    return group_by_dn
 
+
+def _users_by_dn(settings, raw_users, group_by_dn):
+    """({normalised dn: username}, {username: {dn, email}}, disabled usernames); entries that are groups are skipped."""
     user_by_dn = {}
     users = {}
     disabled = set()
@@ -285,8 +310,11 @@ def read_ldap(settings, connection=None):
         users[username] = {"dn": dn, "email": email}
         if _is_disabled(attributes):
             disabled.add(username)
-    excluded = disabled if settings.disabled_users == "exclude" else set()
+    return user_by_dn, users, disabled
 
+
+def _memberships(raw_groups, group_by_dn, user_by_dn, excluded):
+    """({group: (member users, child groups)}, members that are neither a known user nor a known group)."""
     groups = {}
     unresolved = []
     for dn, attributes in raw_groups:
@@ -304,11 +332,4 @@ def read_ldap(settings, connection=None):
                 else:
                     unresolved.append({"group": name, "member": str(member)})
         groups[name] = (member_users, child_groups)
-    in_chain = None
-    if settings.in_chain_groups:
-        in_chain = {}
-        for name, entries in raw_in_chain.items():
-            members = (_first(attributes, settings.username_attribute) or member_dn for member_dn, attributes in entries)
-            in_chain[name] = sorted(set(members) - excluded)
-    return NestedGroups(groups, users=users, unresolved=unresolved, disabled=sorted(disabled), in_chain=in_chain,
-                        counters=counters)
+    return groups, unresolved

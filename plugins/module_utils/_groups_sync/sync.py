@@ -21,7 +21,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiError
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups.plan import plan_sync
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups_sync.plan import plan_sync
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups_sync.identity import resolve_members
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups_sync.targets import (
     OrgGroupsTarget,
@@ -119,58 +119,78 @@ def sync_to_cloud(client, flat_groups, target_kind, prune=False, managed_marker=
     for emails in wanted.values():
         all_emails.update(emails)
     ids = target.user_ids(all_emails)
-    cloud_groups = target.groups(sorted(flat_groups))
+    state = _cloud_state(flat_groups, wanted, ids, target.groups(sorted(flat_groups)))
 
-    desired, current, managed, cloud_by_name = {}, {}, {}, {}
-    skipped, warnings = [], []
-    for group in sorted(flat_groups):
-        cloud = cloud_groups.get(group.casefold())
-        if cloud is not None and cloud.read_only_reason:
-            skipped.append({"group": group, "reason": cloud.read_only_reason})
-            continue
-        name = cloud.name if cloud is not None else group
-        if name in desired or any(n.casefold() == name.casefold() for n in desired):
-            warnings.append("source groups differing only in case map to one cloud group %s; their members are "
-                            "merged" % name)
-            name = next(n for n in desired if n.casefold() == name.casefold())
-        desired.setdefault(name, set()).update(ids[e] for e in wanted[group] if e in ids)
-        if cloud is not None:
-            cloud_by_name[name] = cloud
-            current[name] = cloud.members
-            if cloud.managed:
-                managed[name] = cloud.members
-
-    plan = plan_sync(desired, current, managed=managed, prune=prune)
-    check_removals(target, plan, current, max_removal_share, confirm_removals)
-    kept = {}
-    if not prune:
-        for name, members in current.items():
-            extra = set(members) - desired[name] - set(plan.remove.get(name, ()))
-            if extra:
-                kept[name] = _emails(target, extra)
-
+    plan = plan_sync(state.desired, state.current, managed=state.managed, prune=prune)
+    check_removals(target, plan, state.current, max_removal_share, confirm_removals)
     result = {
         "changed": not plan.empty,
         "target": target.kind,
         "groups_created": [],
         "added": {},
         "removed": {},
-        "kept": kept,
+        "kept": {} if prune else _kept(target, plan, state),
         "missing_in_cloud": sorted(all_emails - set(ids)),
         "unusable_members": unusable,
-        "skipped_groups": skipped,
-        "warnings": warnings,
+        "skipped_groups": state.skipped,
+        "warnings": state.warnings,
         "summary": dict(plan.counts(), write_calls=0, http_requests=0),
     }
     if diff:
-        result["diff"] = _membership_diff(target, plan, current)
+        result["diff"] = _membership_diff(target, plan, state.current)
     if check_mode or plan.empty:
         result["groups_created"] = list(plan.create_groups)
         result["added"] = dict((g, _emails(target, m)) for g, m in plan.add.items())
         result["removed"] = dict((g, _emails(target, m)) for g, m in plan.remove.items())
         result["summary"]["http_requests"] = client.calls
         return result
+    _apply(client, target, plan, state.cloud_by_name, batch_size, result)
+    return result
 
+
+class _CloudState:
+    """What the sync wants per cloud group name, and what the cloud holds now."""
+
+    def __init__(self):
+        self.desired, self.current, self.managed, self.cloud_by_name = {}, {}, {}, {}
+        self.skipped, self.warnings = [], []
+
+
+def _cloud_state(flat_groups, wanted, ids, cloud_groups):
+    """Match source groups to cloud groups (case-insensitively); read-only cloud groups are skipped."""
+    state = _CloudState()
+    desired = state.desired
+    for group in sorted(flat_groups):
+        cloud = cloud_groups.get(group.casefold())
+        if cloud is not None and cloud.read_only_reason:
+            state.skipped.append({"group": group, "reason": cloud.read_only_reason})
+            continue
+        name = cloud.name if cloud is not None else group
+        if name in desired or any(n.casefold() == name.casefold() for n in desired):
+            state.warnings.append("source groups differing only in case map to one cloud group %s; their members "
+                                  "are merged" % name)
+            name = next(n for n in desired if n.casefold() == name.casefold())
+        desired.setdefault(name, set()).update(ids[e] for e in wanted[group] if e in ids)
+        if cloud is not None:
+            state.cloud_by_name[name] = cloud
+            state.current[name] = cloud.members
+            if cloud.managed:
+                state.managed[name] = cloud.members
+    return state
+
+
+def _kept(target, plan, state):
+    """{group: emails}: members of a cloud group the source does not have and the plan does not remove."""
+    kept = {}
+    for name, members in state.current.items():
+        extra = set(members) - state.desired[name] - set(plan.remove.get(name, ()))
+        if extra:
+            kept[name] = _emails(target, extra)
+    return kept
+
+
+def _apply(client, target, plan, cloud_by_name, batch_size, result):
+    """Write the plan in batches, recording each write in `result`; SyncFailed when one fails part-way."""
     try:
         for name in plan.create_groups:
             cloud_by_name[name] = target.create_group(name)
@@ -191,4 +211,3 @@ def sync_to_cloud(client, flat_groups, target_kind, prune=False, managed_marker=
         for name in changes:
             changes[name] = sorted(changes[name])
     result["summary"].update(write_calls=target.writes, http_requests=client.calls)
-    return result

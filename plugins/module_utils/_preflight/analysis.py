@@ -62,6 +62,46 @@ def analyze(instances, sso_domains=(), verified_domains=None):
     """
     sso = _normalized_domains(sso_domains or ())
     verified = _normalized_domains(verified_domains)
+    invalid, by_email = _users_by_email(instances)
+
+    duplicates, merged = [], []
+    for email in sorted(by_email):
+        owners = by_email[email]
+        if len(set(o["username"].casefold() for o in owners)) > 1:
+            duplicates.append({"email": email, "users": owners})
+        if len(set(o["instance"] for o in owners)) > 1:
+            merged.append({"email": email, "users": owners})
+
+    password_reset = [{"email": email, "users": by_email[email]} for email in sorted(by_email)
+                      if _domain(email) not in sso]
+    unverified = []
+    if verified is not None:
+        unverified = [{"email": email, "domain": _domain(email), "users": by_email[email]} for email in sorted(by_email)
+                      if _domain(email) not in verified]
+    no_group = _confluence_users_in_no_group(instances)
+    collisions = _group_collisions(instances, by_email)
+
+    summary = {
+        "instances": [{"name": i.name, "product": i.product, "users": len(i.users), "groups": len(i.groups)}
+                      for i in instances],
+        "invalid_email": len(invalid),
+        "duplicate_email": len(duplicates),
+        "merged_users": len(merged),
+        "group_collision": len(collisions),
+        "password_reset": len(password_reset),
+        "unverified_domain": None if verified is None else len(unverified),
+        "confluence_no_group": len(no_group),
+    }
+    checked = [i.name for i in instances if i.product == "confluence" and i.users_listed]
+    unchecked = [i.name for i in instances if i.product == "confluence" and not i.users_listed]
+    return {"summary": summary, "invalid_email": invalid, "duplicate_email": duplicates, "merged_users": merged,
+            "group_collision": collisions, "password_reset": password_reset, "unverified_domain": unverified,
+            "confluence_no_group": no_group, "confluence_no_group_checked": checked,
+            "notices": _notices(verified, unchecked)}
+
+
+def _users_by_email(instances):
+    """(users with a missing or invalid email, {normalized email: [{instance, username}]})."""
     invalid = []
     by_email = {}
     for instance in instances:
@@ -77,25 +117,11 @@ def analyze(instances, sso_domains=(), verified_domains=None):
             else:
                 by_email.setdefault(normalize_email(email), []).append(
                     {"instance": instance.name, "username": username})
+    return invalid, by_email
 
-    duplicates, merged = [], []
-    for email in sorted(by_email):
-        owners = by_email[email]
-        if len(set(o["username"].casefold() for o in owners)) > 1:
-            duplicates.append({"email": email, "users": owners})
-        if len(set(o["instance"] for o in owners)) > 1:
-            merged.append({"email": email, "users": owners})
 
-    names = {}
-    for email, owners in by_email.items():
-        names[email] = sorted(set("%s (%s)" % (o["username"], o["instance"]) for o in owners))
-
-    password_reset = [{"email": email, "users": by_email[email]} for email in sorted(by_email)
-                      if _domain(email) not in sso]
-    unverified = []
-    if verified is not None:
-        unverified = [{"email": email, "domain": _domain(email), "users": by_email[email]} for email in sorted(by_email)
-                      if _domain(email) not in verified]
+def _confluence_users_in_no_group(instances):
+    """Confluence users in no group (they have no access to migrate), where the users were listed."""
     no_group = []
     for instance in instances:
         if instance.product != "confluence" or not instance.users_listed:
@@ -106,7 +132,14 @@ def analyze(instances, sso_domains=(), verified_domains=None):
         no_group += [{"instance": instance.name, "username": username, "email": instance.users[username]["email"],
                       "active": instance.users[username]["active"]}
                      for username in sorted(set(instance.users) - grouped, key=lambda u: (u.casefold(), u))]
+    return no_group
 
+
+def _group_collisions(instances, by_email):
+    """Same-named groups of several instances whose members differ: who gains access when they merge."""
+    names = {}
+    for email, owners in by_email.items():
+        names[email] = sorted(set("%s (%s)" % (o["username"], o["instance"]) for o in owners))
     collisions = []
     by_group = {}
     for instance in instances:
@@ -134,20 +167,11 @@ def analyze(instances, sso_domains=(), verified_domains=None):
                            "merged_membership": sorted(union), "users_gaining_access": sorted(gaining),
                            "users_gaining_access_by_name": sorted(
                                name for identity in gaining for name in names.get(identity, [identity]))})
+    return collisions
 
-    summary = {
-        "instances": [{"name": i.name, "product": i.product, "users": len(i.users), "groups": len(i.groups)}
-                      for i in instances],
-        "invalid_email": len(invalid),
-        "duplicate_email": len(duplicates),
-        "merged_users": len(merged),
-        "group_collision": len(collisions),
-        "password_reset": len(password_reset),
-        "unverified_domain": None if verified is None else len(unverified),
-        "confluence_no_group": len(no_group),
-    }
-    checked = [i.name for i in instances if i.product == "confluence" and i.users_listed]
-    unchecked = [i.name for i in instances if i.product == "confluence" and not i.users_listed]
+
+def _notices(verified, unchecked):
+    """The notices of every migration, plus what this analysis could not check."""
     notices = [{"id": key, "text": text} for key, text in NOTICES]
     if verified is None:
         notices.append({"id": "unverified_domain", "text": "Email domains were not checked against the "
@@ -156,9 +180,7 @@ def analyze(instances, sso_domains=(), verified_domains=None):
         notices.append({"id": "confluence_no_group", "text": "Confluence users in no group were not checked for %s: "
                         "read from REST, Confluence users are the members of its groups; give a users_csv export "
                         "to check them." % ", ".join(unchecked)})
-    return {"summary": summary, "invalid_email": invalid, "duplicate_email": duplicates, "merged_users": merged,
-            "group_collision": collisions, "password_reset": password_reset, "unverified_domain": unverified,
-            "confluence_no_group": no_group, "confluence_no_group_checked": checked, "notices": notices}
+    return notices
 
 
 def failures(findings, fail_on):

@@ -81,7 +81,7 @@ def run_plan(data):
     import random
 
     from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups.flatten import NestedGroups, flatten
-    from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups.plan import plan_sync
+    from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups_sync.plan import plan_sync
 
     flat = flatten(NestedGroups.from_mapping(data), on_cycle="merge").flat()
     rng = random.Random(7)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups.plan import plan_sync
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups_sync.plan import plan_sync
 
 DESIRED = {"Atlassian": ["a", "b", "c"], "Design": ["a"], "New": ["c"]}
 CURRENT = {"Atlassian": ["a", "x", "y"], "Design": ["a"], "CloudOnly": ["z"]}

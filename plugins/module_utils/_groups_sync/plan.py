@@ -33,9 +33,6 @@ class SyncPlan:
             "memberships_to_remove": sum(len(v) for v in self.remove.values()),
         }
 
-    def as_dict(self):
-        return {"create_groups": self.create_groups, "add": self.add, "remove": self.remove}
-
     def batches(self, size):
         """(group, op, members) chunks of at most `size` members, one per PATCH request.
 
