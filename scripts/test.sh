@@ -56,8 +56,9 @@ lane_static() {
   echo "--- galaxy-importer"
   mkdir -p "$ROOT/.build/importer"
   printf '[galaxy-importer]\nRUN_ANSIBLE_TEST = False\nLOG_LEVEL_MAIN = INFO\n' > "$ROOT/.build/importer/galaxy-importer.cfg"
-  GALAXY_IMPORTER_CONFIG="$ROOT/.build/importer/galaxy-importer.cfg" \
-    python -m galaxy_importer.main "$build"/dcops-atlassian_cloud-*.tar.gz > "$ROOT/.build/importer/result.txt" 2>&1 \
+  # The importer writes importer_result.json to its working directory: keep it out of the checkout.
+  (cd "$ROOT/.build/importer" && GALAXY_IMPORTER_CONFIG="$ROOT/.build/importer/galaxy-importer.cfg" \
+    python -m galaxy_importer.main "$build"/dcops-atlassian_cloud-*.tar.gz > "$ROOT/.build/importer/result.txt" 2>&1) \
     || { cat "$ROOT/.build/importer/result.txt"; return 1; }
   if grep -E "^(ERROR|WARNING)" "$ROOT/.build/importer/result.txt"; then return 1; fi
   echo "galaxy-importer: no errors, no warnings"

@@ -186,6 +186,13 @@ plan:
       description: Each step that does not run, with the reason.
       type: list
       elements: dict
+      contains:
+        step:
+          description: The step, V(cloud_companion), V(application_tunnel) or V(org_connector).
+          type: str
+        reason:
+          description: Why the step does not run.
+          type: str
   sample:
     apps: [portfolio_insights]
     cloud_companion: true

@@ -65,6 +65,9 @@ NOT_PROCESSED_STATUSES = frozenset((429, 503))
 USER_AGENT = "dcops.atlassian_cloud"
 # Every pagination loop stops here: a server that never says "last page" must not keep a run going for ever.
 MAX_PAGES = 10000
+# The start and page-size query parameters of each offset-paged product.
+OFFSET_PARAMETERS = {"jira": ("startAt", "maxResults"), "confluence": ("start", "limit"),
+                     "crowd": ("start-index", "max-results")}
 
 
 class ApiError(CollectionError):
@@ -390,11 +393,12 @@ class ApiClient:
 
     def paginate_offset(self, operation, path_params=None, params=None, style="jira", page_size=50,
                         items_key=None):
-        """DC offset pages: Jira ``startAt``/``maxResults`` (a list, or an object with ``values``/``isLast``)
-        and Confluence ``start``/``limit`` with ``results`` and ``_links.next``."""
+        """DC offset pages: Jira ``startAt``/``maxResults`` (a list, or an object with ``values``/``isLast``),
+        Confluence ``start``/``limit`` with ``results`` and ``_links.next``, and Crowd ``start-index``/``max-results``
+        (an object with the items under `items_key`; a short page is the last)."""
         _check_page_size(page_size)
         endpoint, path = self.path_for(operation, path_params)
-        start_key, size_key = ("startAt", "maxResults") if style == "jira" else ("start", "limit")
+        start_key, size_key = OFFSET_PARAMETERS[style]
         start = 0
         for _page_number in range(MAX_PAGES):
             query = dict(params or {})
@@ -405,10 +409,10 @@ class ApiClient:
             else:
                 key = items_key or ("values" if style == "jira" else "results")
                 items = page.get(key) or []
-                if style == "jira":
-                    last = page.get("isLast", len(items) < page_size)
-                else:
+                if style == "confluence":
                     last = not (page.get("_links") or {}).get("next")
+                else:
+                    last = page.get("isLast", len(items) < page_size)
             yield from items
             if last or not items:
                 return

@@ -64,14 +64,7 @@ def _inactive(user):
 
 
 def _paged(client, operation, items_key, params, page_size):
-    start = 0
-    while True:
-        query = dict(params, **{"start-index": start, "max-results": page_size})
-        items = client.call(operation, params=query).json().get(items_key) or []
-        yield from items
-        if len(items) < page_size:
-            return
-        start += len(items)
+    return client.paginate_offset(operation, params=params, style="crowd", page_size=page_size, items_key=items_key)
 
 
 def _per_group(client, settings, names):

@@ -19,6 +19,7 @@ STEP_TAGS = {
     "cloud_connector_prereqs.yml": {"prereqs", "egress"},
     "dc_info.yml": {"prereqs"},
     "disable_connector.yml": {"connector"},
+    "enable_connector.yml": {"connector"},
     "flatten_groups.yml": {"groups"},
     "migration_order.yml": {"groups"},
     "migration_preflight.yml": {"preflight"},
