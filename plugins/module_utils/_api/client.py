@@ -44,7 +44,7 @@ except ImportError as exc:  # pragma: no cover - reported by the module through 
     HAS_HTTPX = False
     HTTPX_IMPORT_ERROR = exc
 
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.contract import resolve
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.contract import resolve, safe_to_resend
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import (
     CollectionError,
     ConnectionOptionsError,
@@ -265,7 +265,7 @@ class ApiClient:
         """Send one logical request with retries. `path` is relative to the base URL, or a full URL on the
         same host (links returned by the API)."""
         if retry_safe is None:
-            retry_safe = method in ("GET", "HEAD", "PUT", "DELETE")
+            retry_safe = safe_to_resend(method)
         url = path if path.startswith(("http://", "https://")) else self.base_url + path
         shown_path = urlsplit(url).path  # never the query: it can carry tokens
         started = time.monotonic()

@@ -27,11 +27,16 @@ Endpoint = collections.namedtuple(
 )
 
 
+def safe_to_resend(method):
+    """The rule for a request whose answer was lost: GET/HEAD/PUT/DELETE are idempotent and may be sent again;
+    POST/PATCH may not, unless their contract entry says so (search endpoints that only read)."""
+    return method in ("GET", "HEAD", "PUT", "DELETE")
+
+
 def _endpoint(method, path, service, visibility, reference, summary, retry_safe=None):
-    """Build an entry; GET/PUT/DELETE/HEAD are safe to resend after a lost response, POST/PATCH are not
-    unless the entry says so (search endpoints that only read)."""
+    """Build an entry; `retry_safe` defaults to safe_to_resend(method)."""
     if retry_safe is None:
-        retry_safe = method in ("GET", "HEAD", "PUT", "DELETE")
+        retry_safe = safe_to_resend(method)
     return Endpoint(method, path, service, visibility, reference, summary, retry_safe)
 
 
