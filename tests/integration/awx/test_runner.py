@@ -44,6 +44,8 @@ def _private_data_dir(sandbox, tmp_path):
                  # The endpoint is a setting, not a credential: the sandbox's cloud persona.
                  "atlassian_api_url": sandbox.url("cloud"),
                  "dc_manage_firewall": False, "dc_private": False,
+                 # the guide's Agree to connect, given for the estate (docs/org_connector.md)
+                 "accept_data_sharing": True,
                  "cloud_companion_app_url": "https://marketplace.invalid/download/com.atlassian.cloud-companion-1.4.2.jar",
                  "cloud_companion_version": "1.4.2",
                  "org_connector_credentials_dir": str(tmp_path / "connector-credentials")},

@@ -66,7 +66,7 @@ def _yaml_blocks(page):
     lines = page.read_text(encoding="utf-8").splitlines()
     for number, line in enumerate(lines):
         if YAML_FENCE.match(line):
-            end = next(i for i in range(number + 1, len(lines)) if lines[i].startswith("```"))
+            end = next((i for i in range(number + 1, len(lines)) if lines[i].startswith("```")), len(lines))
             yield number + 1, "\n".join(lines[number + 1:end])
 
 

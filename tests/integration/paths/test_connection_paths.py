@@ -12,6 +12,8 @@ COMPANION = "com.atlassian.cloud-companion"
 DECIDE = "Decide each instance's steps from its apps and version"
 SKIP_CONNECTOR = "Skip the organization connector below the cloud connector minimum"
 TUNNEL_EDIT = "Set the application tunnel attributes on the connector"
+
+
 def _short(task):
     return task.split(" : ")[-1]
 
