@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import collections
 import hashlib
+import inspect
 import json
 import os
 import re
@@ -309,3 +310,74 @@ def test_nested_groups_scenario_on_slapd(sandbox, tmp_path):
                                                                 if not f[0].startswith(str(directory / "data"))])
     finally:
         scenario.destroy()
+
+
+# Every playbook and every molecule scenario, and the test of this file that runs it check against real (a playbook
+# a scenario's converge imports is run by the scenario's test). A new one without a case fails the next test.
+CASES = {
+    "playbooks/app_tunnel.yml": "test_app_tunnel_scenario_and_playbook",
+    "playbooks/auth_policies.yml": "test_auth_policies_and_dc_info_playbooks",
+    "playbooks/byok.yml": "test_byok_scenario_and_playbook",
+    "playbooks/cloud_connector_prereqs.yml": "test_cloud_connector_prereqs_scenario_and_playbook",
+    "playbooks/connect_data_center.yml": "test_connector_life_cycle_playbooks",
+    "playbooks/dc_info.yml": "test_auth_policies_and_dc_info_playbooks",
+    "playbooks/disable_connector.yml": "test_connector_life_cycle_playbooks",
+    "playbooks/flatten_groups.yml": "test_group_playbooks",
+    "playbooks/migration_preflight.yml": "test_group_playbooks",
+    "playbooks/readiness_report.yml": "test_molecule_converge_on_the_sandbox",
+    "playbooks/rotate_connector_credentials.yml": "test_connector_life_cycle_playbooks",
+    "playbooks/sync_groups.yml": "test_group_playbooks",
+    "molecule/app_tunnel": "test_app_tunnel_scenario_and_playbook",
+    "molecule/auth_policies": "test_molecule_converge_on_the_sandbox",
+    "molecule/byok": "test_byok_scenario_and_playbook",
+    "molecule/cloud_companion": "test_molecule_converge_on_the_sandbox",
+    "molecule/cloud_connector_prereqs": "test_cloud_connector_prereqs_scenario_and_playbook",
+    "molecule/connect_data_center": "test_connector_life_cycle_playbooks",
+    "molecule/dc_info": "test_molecule_converge_on_the_sandbox",
+    "molecule/egress_rule": "test_egress_rule_scenario_in_a_node_namespace",
+    "molecule/group_sync": "test_molecule_converge_on_the_sandbox",
+    "molecule/migration_preflight": "test_molecule_converge_on_the_sandbox",
+    "molecule/nested_groups": "test_nested_groups_scenario_on_slapd",
+    "molecule/org_connector": "test_molecule_converge_on_the_sandbox",
+    "molecule/readiness_report": "test_molecule_converge_on_the_sandbox",
+}
+
+
+def _scenarios_run_by(test):
+    """The molecule scenarios a test of this file runs: SANDBOX_SCENARIOS for the parametrized one, the names it
+    gives Scenario() for the others."""
+    if test is test_molecule_converge_on_the_sandbox:
+        return set(SANDBOX_SCENARIOS)
+    return set(re.findall(r'Scenario\("(\w+)"', inspect.getsource(test)))
+
+
+def _imports(scenario, playbook):
+    converge = (MOLECULE / scenario / "converge.yml").read_text()
+    return ("dcops.atlassian_cloud.%s\n" % playbook[:-len(".yml")] in converge + "\n"
+            or "playbooks/%s" % playbook in converge)
+
+
+def test_every_playbook_and_scenario_has_a_check_versus_real_case():
+    """CASES names exactly the playbooks in playbooks/ and the scenarios in extensions/molecule/ (a directory with
+    a molecule.yml), and each named test runs its target: the playbook's file name in its source or a scenario it
+    runs importing the playbook; the scenario among those it runs."""
+    present = set("playbooks/" + p.name for p in PLAYBOOKS.glob("*.yml")) | set(
+        "molecule/" + d.name for d in MOLECULE.iterdir() if (d / "molecule.yml").is_file())
+    missing, gone = sorted(present - set(CASES)), sorted(set(CASES) - present)
+    assert not missing, "no check-versus-real case in this file (add one, name it in CASES): %s" % missing
+    assert not gone, "CASES names targets that are gone: %s" % gone
+    wrong = []
+    for target, name in sorted(CASES.items()):
+        test = globals().get(name)
+        if not callable(test) or not name.startswith("test_"):
+            wrong.append((target, name, "no such test in this file"))
+            continue
+        kind, _, what = target.partition("/")
+        scenarios = _scenarios_run_by(test)
+        if kind == "molecule":
+            runs = what in scenarios
+        else:
+            runs = '"%s"' % what in inspect.getsource(test) or any(_imports(s, what) for s in scenarios)
+        if not runs:
+            wrong.append((target, name, "the test does not run it"))
+    assert not wrong, "CASES names a test that does not run its target: %r" % wrong
