@@ -25,11 +25,17 @@ from pathlib import Path
 
 import pytest
 import yaml
+from auth_policy.test_pilot import _vars as pilot_vars
 from byok.conftest import ACCESS_KEY, SECRET_KEY, account, moto_byok, moto_server  # noqa: F401 pylint: disable=unused-import
 from checkmode.harness import assert_unchanged
 from checkmode.test_rest_modules import _stable
 from firewall.conftest import egress_lab, tls_ca  # noqa: F401 pylint: disable=unused-import
 from firewall.test_nftables import nft_node  # noqa: F401 pylint: disable=unused-import
+from groups_sync.cloud_directory import seed_directory
+from groups_sync.test_group_product_access import JIRA_GRANTS
+from groups_sync.test_group_product_access import seed as seed_product_access
+from groups_sync.test_migration_order import _vars as migration_order_vars
+from groups_sync.test_schedule import BIN
 from helpers import ROOT, run_playbook
 
 pytestmark = pytest.mark.slow  # three ansible-playbook runs per target
@@ -165,8 +171,8 @@ class Scenario:
 
 
 # connect_data_center runs in test_connector_life_cycle_playbooks, which goes on from its converged state.
-SANDBOX_SCENARIOS = ["auth_policies", "cloud_companion", "dc_info", "group_sync", "migration_preflight",
-                     "org_connector", "readiness_report"]
+SANDBOX_SCENARIOS = ["auth_policies", "cloud_companion", "dc_info", "group_product_access", "group_sync",
+                     "migration_preflight", "org_connector", "readiness_report"]
 
 
 @pytest.mark.parametrize("name", SANDBOX_SCENARIOS)
@@ -193,19 +199,25 @@ def test_auth_policies_and_dc_info_playbooks(sandbox, tmp_path):
 
 def test_connector_life_cycle_playbooks(sandbox, tmp_path):
     """The connect_data_center scenario (connect_data_center.yml on both sandbox instances), then
-    rotate_connector_credentials.yml and disable_connector.yml on the connected instances. A rotation changes
-    something on every run, so its last check run predicts changes again: the converged check is for disable."""
+    rotate_connector_credentials.yml, disable_connector.yml and enable_connector.yml on the connected instances.
+    A rotation (enabling again rotates too) changes something on every run, so a check run after it predicts
+    changes again: the converged check is for disable."""
     scenario = Scenario("connect_data_center", sandbox, tmp_path)
     assert_check_predicts_the_run(scenario.play(), scenario.observe)
-    rotate = scenario.play(PLAYBOOKS / "rotate_connector_credentials.yml")
-    start = scenario.observe()
-    planned = rotate(True)
-    assert planned.returncode == 0, _failure(planned, "the rotation's check run")
-    assert_unchanged(start, scenario.observe(), "the rotation's check run wrote something")
-    done = rotate(False)
-    assert done.returncode == 0, _failure(done, "the rotation")
-    assert changed_per_task(planned) == changed_per_task(done) != {}
+    _assert_check_predicts_a_rotation(scenario.play(PLAYBOOKS / "rotate_connector_credentials.yml"), scenario.observe)
     assert_check_predicts_the_run(scenario.play(PLAYBOOKS / "disable_connector.yml"), scenario.observe)
+    _assert_check_predicts_a_rotation(scenario.play(PLAYBOOKS / "enable_connector.yml"), scenario.observe)
+
+
+def _assert_check_predicts_a_rotation(play, observe):
+    """check, real: for a playbook that issues new credentials, and so changes something on every run."""
+    start = observe()
+    planned = play(True)
+    assert planned.returncode == 0, _failure(planned, "the check run")
+    assert_unchanged(start, observe(), "the check run wrote something")
+    done = play(False)
+    assert done.returncode == 0, _failure(done, "the real run")
+    assert changed_per_task(planned) == changed_per_task(done) != {}
 
 
 def test_group_playbooks(sandbox, tmp_path):
@@ -225,6 +237,48 @@ def test_group_playbooks(sandbox, tmp_path):
     preflight_vars = dict(_converge_vars("migration_preflight"), mp_sandbox=sandbox.env)
     assert_check_predicts_the_run(preflight.play(PLAYBOOKS / "migration_preflight.yml", preflight_vars),
                                   preflight.observe)
+
+
+def _localhost(playbook, extra_vars):
+    def run(check):
+        return run_playbook(PLAYBOOKS / playbook, extra_vars=extra_vars, check=check, diff=check)
+    return run
+
+
+def test_product_access_pilot_and_migration_order_playbooks(sandbox):
+    """On the session's sandbox with the variables of each playbook's own test: product_access.yml grants Jira
+    access (billing confirmed), auth_policy_pilot.yml pilots then rolls out (confirmed ahead, as AWX runs it),
+    migration_order.yml with the Migration Assistant step confirmed flattens, matches every account and syncs."""
+    def observe():
+        return json.dumps(_stable(sandbox.state()), sort_keys=True)
+
+    cloud = sandbox.persona("cloud")
+    seed_product_access(sandbox)
+    assert_check_predicts_the_run(_localhost("product_access.yml", {
+        "atlassian_api_url": cloud["url"], "atlassian_org_id": cloud["org_id"], "atlassian_org_api_key": cloud["api_key"],
+        "group_product_access_ca_path": sandbox.ca_path, "group_product_access_grants": JIRA_GRANTS,
+        "group_product_access_confirm_billing": True}), observe)
+    assert_check_predicts_the_run(_localhost("auth_policy_pilot.yml", pilot_vars(sandbox, auth_policy_pilot_confirmed=True)),
+                                  observe)
+    seed_directory(sandbox, users=["erin@example.com", "bob@example.com", "fred@example.com"])
+    assert_check_predicts_the_run(_localhost("migration_order.yml", migration_order_vars(
+        sandbox, migration_order_migration_assistant_done=True)), observe)
+
+
+def test_schedule_group_sync_playbook(tmp_path):
+    """schedule_group_sync.yml staged under a scratch root as its own test stages it (the timer not enabled): check
+    mode predicts the directories, the wrapper and the units it installs; the root is what "written" means."""
+    root = tmp_path / "root"
+    root.mkdir()
+    assert_check_predicts_the_run(_localhost("schedule_group_sync.yml", {
+        "group_sync_schedule_root": str(root), "group_sync_schedule_enable": False,
+        "group_sync_schedule_vars_file": str(tmp_path / "group-sync.yml"),
+        "group_sync_schedule_ansible_playbook": str(BIN / "ansible-playbook"),
+        "group_sync_schedule_lock_file": str(tmp_path / "sync.lock"),
+        "group_sync_schedule_report_dir": str(tmp_path / "reports")}), lambda: _tree(root))
+    assert sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) == [
+        "etc/systemd/system/dcops-group-sync.service", "etc/systemd/system/dcops-group-sync.timer",
+        "usr/local/bin/dcops-group-sync"]
 
 
 def test_byok_scenario_and_playbook(sandbox, tmp_path, account):  # noqa: F811
@@ -317,15 +371,20 @@ def test_nested_groups_scenario_on_slapd(sandbox, tmp_path):
 CASES = {
     "playbooks/app_tunnel.yml": "test_app_tunnel_scenario_and_playbook",
     "playbooks/auth_policies.yml": "test_auth_policies_and_dc_info_playbooks",
+    "playbooks/auth_policy_pilot.yml": "test_product_access_pilot_and_migration_order_playbooks",
     "playbooks/byok.yml": "test_byok_scenario_and_playbook",
     "playbooks/cloud_connector_prereqs.yml": "test_cloud_connector_prereqs_scenario_and_playbook",
     "playbooks/connect_data_center.yml": "test_connector_life_cycle_playbooks",
     "playbooks/dc_info.yml": "test_auth_policies_and_dc_info_playbooks",
     "playbooks/disable_connector.yml": "test_connector_life_cycle_playbooks",
+    "playbooks/enable_connector.yml": "test_connector_life_cycle_playbooks",
     "playbooks/flatten_groups.yml": "test_group_playbooks",
+    "playbooks/migration_order.yml": "test_product_access_pilot_and_migration_order_playbooks",
     "playbooks/migration_preflight.yml": "test_group_playbooks",
+    "playbooks/product_access.yml": "test_product_access_pilot_and_migration_order_playbooks",
     "playbooks/readiness_report.yml": "test_molecule_converge_on_the_sandbox",
     "playbooks/rotate_connector_credentials.yml": "test_connector_life_cycle_playbooks",
+    "playbooks/schedule_group_sync.yml": "test_schedule_group_sync_playbook",
     "playbooks/sync_groups.yml": "test_group_playbooks",
     "molecule/app_tunnel": "test_app_tunnel_scenario_and_playbook",
     "molecule/auth_policies": "test_molecule_converge_on_the_sandbox",
@@ -335,6 +394,7 @@ CASES = {
     "molecule/connect_data_center": "test_connector_life_cycle_playbooks",
     "molecule/dc_info": "test_molecule_converge_on_the_sandbox",
     "molecule/egress_rule": "test_egress_rule_scenario_in_a_node_namespace",
+    "molecule/group_product_access": "test_molecule_converge_on_the_sandbox",
     "molecule/group_sync": "test_molecule_converge_on_the_sandbox",
     "molecule/migration_preflight": "test_molecule_converge_on_the_sandbox",
     "molecule/nested_groups": "test_nested_groups_scenario_on_slapd",
