@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import collections
 import hashlib
+import inspect
 import json
 import os
 import re
@@ -24,11 +25,17 @@ from pathlib import Path
 
 import pytest
 import yaml
+from auth_policy.test_pilot import _vars as pilot_vars
 from byok.conftest import ACCESS_KEY, SECRET_KEY, account, moto_byok, moto_server  # noqa: F401 pylint: disable=unused-import
 from checkmode.harness import assert_unchanged
 from checkmode.test_rest_modules import _stable
 from firewall.conftest import egress_lab, tls_ca  # noqa: F401 pylint: disable=unused-import
 from firewall.test_nftables import nft_node  # noqa: F401 pylint: disable=unused-import
+from groups_sync.cloud_directory import seed_directory
+from groups_sync.test_group_product_access import JIRA_GRANTS
+from groups_sync.test_group_product_access import seed as seed_product_access
+from groups_sync.test_migration_order import _vars as migration_order_vars
+from groups_sync.test_schedule import BIN
 from helpers import ROOT, run_playbook
 
 pytestmark = pytest.mark.slow  # three ansible-playbook runs per target
@@ -57,8 +64,9 @@ def _failure(run, what):
     return "%s failed (rc %s): %r\n%s" % (what, run.returncode, failed[:5], run.stdout[-3000:])
 
 
-def assert_check_predicts_the_run(play, observe):
-    """check, real, check with `play(check)` -> PlaybookRun; returns the real run."""
+def assert_check_predicts_the_run(play, observe, converges=True):
+    """check, real, check with `play(check)` -> PlaybookRun; returns the real run. converges=False: check, real
+    only, for a playbook that issues new credentials and so changes something on every run."""
     start = observe()
     planned = play(True)
     assert planned.returncode == 0, _failure(planned, "the check run on a fresh state")
@@ -68,6 +76,9 @@ def assert_check_predicts_the_run(play, observe):
     predicted, actual = changed_per_task(planned), changed_per_task(done)
     assert predicted == actual, "check predicted %r, the real run changed %r" % (
         sorted(set(predicted.items()) - set(actual.items())), sorted(set(actual.items()) - set(predicted.items())))
+    if not converges:
+        assert actual, "the real run changed nothing"
+        return done
     rerun = play(True)
     assert rerun.returncode == 0, _failure(rerun, "the check run on the converged state")
     assert changed_per_task(rerun) == {}, "converged, but check mode reports changes: %r" % dict(
@@ -164,8 +175,8 @@ class Scenario:
 
 
 # connect_data_center runs in test_connector_life_cycle_playbooks, which goes on from its converged state.
-SANDBOX_SCENARIOS = ["auth_policies", "cloud_companion", "dc_info", "group_sync", "migration_preflight",
-                     "org_connector", "readiness_report"]
+SANDBOX_SCENARIOS = ["auth_policies", "cloud_companion", "dc_info", "group_product_access", "group_sync",
+                     "migration_preflight", "org_connector", "readiness_report"]
 
 
 @pytest.mark.parametrize("name", SANDBOX_SCENARIOS)
@@ -192,19 +203,15 @@ def test_auth_policies_and_dc_info_playbooks(sandbox, tmp_path):
 
 def test_connector_life_cycle_playbooks(sandbox, tmp_path):
     """The connect_data_center scenario (connect_data_center.yml on both sandbox instances), then
-    rotate_connector_credentials.yml and disable_connector.yml on the connected instances. A rotation changes
-    something on every run, so its last check run predicts changes again: the converged check is for disable."""
+    rotate_connector_credentials.yml, disable_connector.yml and enable_connector.yml on the connected instances.
+    A rotation (enabling again rotates too) changes something on every run, so a check run after it predicts
+    changes again: the converged check is for disable."""
     scenario = Scenario("connect_data_center", sandbox, tmp_path)
     assert_check_predicts_the_run(scenario.play(), scenario.observe)
-    rotate = scenario.play(PLAYBOOKS / "rotate_connector_credentials.yml")
-    start = scenario.observe()
-    planned = rotate(True)
-    assert planned.returncode == 0, _failure(planned, "the rotation's check run")
-    assert_unchanged(start, scenario.observe(), "the rotation's check run wrote something")
-    done = rotate(False)
-    assert done.returncode == 0, _failure(done, "the rotation")
-    assert changed_per_task(planned) == changed_per_task(done) != {}
+    assert_check_predicts_the_run(scenario.play(PLAYBOOKS / "rotate_connector_credentials.yml"), scenario.observe,
+                                  converges=False)
     assert_check_predicts_the_run(scenario.play(PLAYBOOKS / "disable_connector.yml"), scenario.observe)
+    assert_check_predicts_the_run(scenario.play(PLAYBOOKS / "enable_connector.yml"), scenario.observe, converges=False)
 
 
 def test_group_playbooks(sandbox, tmp_path):
@@ -224,6 +231,48 @@ def test_group_playbooks(sandbox, tmp_path):
     preflight_vars = dict(_converge_vars("migration_preflight"), mp_sandbox=sandbox.env)
     assert_check_predicts_the_run(preflight.play(PLAYBOOKS / "migration_preflight.yml", preflight_vars),
                                   preflight.observe)
+
+
+def _localhost(playbook, extra_vars):
+    def run(check):
+        return run_playbook(PLAYBOOKS / playbook, extra_vars=extra_vars, check=check, diff=check)
+    return run
+
+
+def test_product_access_pilot_and_migration_order_playbooks(sandbox):
+    """On the session's sandbox with the variables of each playbook's own test: product_access.yml grants Jira
+    access (billing confirmed), auth_policy_pilot.yml pilots then rolls out (confirmed ahead, as AWX runs it),
+    migration_order.yml with the Migration Assistant step confirmed flattens, matches every account and syncs."""
+    def observe():
+        return json.dumps(_stable(sandbox.state()), sort_keys=True)
+
+    cloud = sandbox.persona("cloud")
+    seed_product_access(sandbox)
+    assert_check_predicts_the_run(_localhost("product_access.yml", {
+        "atlassian_api_url": cloud["url"], "atlassian_org_id": cloud["org_id"], "atlassian_org_api_key": cloud["api_key"],
+        "group_product_access_ca_path": sandbox.ca_path, "group_product_access_grants": JIRA_GRANTS,
+        "group_product_access_confirm_billing": True}), observe)
+    assert_check_predicts_the_run(_localhost("auth_policy_pilot.yml", pilot_vars(sandbox, auth_policy_pilot_confirmed=True)),
+                                  observe)
+    seed_directory(sandbox, users=["erin@example.com", "bob@example.com", "fred@example.com"])
+    assert_check_predicts_the_run(_localhost("migration_order.yml", migration_order_vars(
+        sandbox, migration_order_migration_assistant_done=True)), observe)
+
+
+def test_schedule_group_sync_playbook(tmp_path):
+    """schedule_group_sync.yml staged under a scratch root as its own test stages it (the timer not enabled): check
+    mode predicts the directories, the wrapper and the units it installs; the root is what "written" means."""
+    root = tmp_path / "root"
+    root.mkdir()
+    assert_check_predicts_the_run(_localhost("schedule_group_sync.yml", {
+        "group_sync_schedule_root": str(root), "group_sync_schedule_enable": False,
+        "group_sync_schedule_vars_file": str(tmp_path / "group-sync.yml"),
+        "group_sync_schedule_ansible_playbook": str(BIN / "ansible-playbook"),
+        "group_sync_schedule_lock_file": str(tmp_path / "sync.lock"),
+        "group_sync_schedule_report_dir": str(tmp_path / "reports")}), lambda: _tree(root))
+    assert sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) == [
+        "etc/systemd/system/dcops-group-sync.service", "etc/systemd/system/dcops-group-sync.timer",
+        "usr/local/bin/dcops-group-sync"]
 
 
 def test_byok_scenario_and_playbook(sandbox, tmp_path, account):  # noqa: F811
@@ -309,3 +358,80 @@ def test_nested_groups_scenario_on_slapd(sandbox, tmp_path):
                                                                 if not f[0].startswith(str(directory / "data"))])
     finally:
         scenario.destroy()
+
+
+# Every playbook and every molecule scenario, and the test of this file that runs it check against real (a playbook
+# a scenario's converge imports is run by the scenario's test). A new one without a case fails the next test.
+CASES = {
+    "playbooks/app_tunnel.yml": "test_app_tunnel_scenario_and_playbook",
+    "playbooks/auth_policies.yml": "test_auth_policies_and_dc_info_playbooks",
+    "playbooks/auth_policy_pilot.yml": "test_product_access_pilot_and_migration_order_playbooks",
+    "playbooks/byok.yml": "test_byok_scenario_and_playbook",
+    "playbooks/cloud_connector_prereqs.yml": "test_cloud_connector_prereqs_scenario_and_playbook",
+    "playbooks/connect_data_center.yml": "test_connector_life_cycle_playbooks",
+    "playbooks/dc_info.yml": "test_auth_policies_and_dc_info_playbooks",
+    "playbooks/disable_connector.yml": "test_connector_life_cycle_playbooks",
+    "playbooks/enable_connector.yml": "test_connector_life_cycle_playbooks",
+    "playbooks/flatten_groups.yml": "test_group_playbooks",
+    "playbooks/migration_order.yml": "test_product_access_pilot_and_migration_order_playbooks",
+    "playbooks/migration_preflight.yml": "test_group_playbooks",
+    "playbooks/product_access.yml": "test_product_access_pilot_and_migration_order_playbooks",
+    "playbooks/readiness_report.yml": "test_molecule_converge_on_the_sandbox",
+    "playbooks/rotate_connector_credentials.yml": "test_connector_life_cycle_playbooks",
+    "playbooks/schedule_group_sync.yml": "test_schedule_group_sync_playbook",
+    "playbooks/sync_groups.yml": "test_group_playbooks",
+    "molecule/app_tunnel": "test_app_tunnel_scenario_and_playbook",
+    "molecule/auth_policies": "test_molecule_converge_on_the_sandbox",
+    "molecule/byok": "test_byok_scenario_and_playbook",
+    "molecule/cloud_companion": "test_molecule_converge_on_the_sandbox",
+    "molecule/cloud_connector_prereqs": "test_cloud_connector_prereqs_scenario_and_playbook",
+    "molecule/connect_data_center": "test_connector_life_cycle_playbooks",
+    "molecule/dc_info": "test_molecule_converge_on_the_sandbox",
+    "molecule/egress_rule": "test_egress_rule_scenario_in_a_node_namespace",
+    "molecule/group_product_access": "test_molecule_converge_on_the_sandbox",
+    "molecule/group_sync": "test_molecule_converge_on_the_sandbox",
+    "molecule/migration_preflight": "test_molecule_converge_on_the_sandbox",
+    "molecule/nested_groups": "test_nested_groups_scenario_on_slapd",
+    "molecule/org_connector": "test_molecule_converge_on_the_sandbox",
+    "molecule/readiness_report": "test_molecule_converge_on_the_sandbox",
+}
+
+
+def _scenarios_run_by(test):
+    """The molecule scenarios a test of this file runs: SANDBOX_SCENARIOS for the parametrized one, the names it
+    gives Scenario() for the others."""
+    if test is test_molecule_converge_on_the_sandbox:
+        return set(SANDBOX_SCENARIOS)
+    return set(re.findall(r'Scenario\("(\w+)"', inspect.getsource(test)))
+
+
+def _imports(scenario, playbook):
+    converge = (MOLECULE / scenario / "converge.yml").read_text()
+    return ("dcops.atlassian_cloud.%s\n" % playbook[:-len(".yml")] in converge + "\n"
+            or "playbooks/%s" % playbook in converge)
+
+
+def test_every_playbook_and_scenario_has_a_check_versus_real_case():
+    """CASES names exactly the playbooks in playbooks/ and the scenarios in extensions/molecule/ (a directory with
+    a molecule.yml), and each named test runs its target: the playbook's file name in its source or a scenario it
+    runs importing the playbook; the scenario among those it runs."""
+    present = set("playbooks/" + p.name for p in PLAYBOOKS.glob("*.yml")) | set(
+        "molecule/" + d.name for d in MOLECULE.iterdir() if (d / "molecule.yml").is_file())
+    missing, gone = sorted(present - set(CASES)), sorted(set(CASES) - present)
+    assert not missing, "no check-versus-real case in this file (add one, name it in CASES): %s" % missing
+    assert not gone, "CASES names targets that are gone: %s" % gone
+    wrong = []
+    for target, name in sorted(CASES.items()):
+        test = globals().get(name)
+        if not callable(test) or not name.startswith("test_"):
+            wrong.append((target, name, "no such test in this file"))
+            continue
+        kind, _, what = target.partition("/")
+        scenarios = _scenarios_run_by(test)
+        if kind == "molecule":
+            runs = what in scenarios
+        else:
+            runs = '"%s"' % what in inspect.getsource(test) or any(_imports(s, what) for s in scenarios)
+        if not runs:
+            wrong.append((target, name, "the test does not run it"))
+    assert not wrong, "CASES names a test that does not run its target: %r" % wrong
