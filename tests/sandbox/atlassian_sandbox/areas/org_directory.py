@@ -303,14 +303,21 @@ def routes(persona):
         state(persona)["groups"].append(group)
         return web.json_response(_group_view(persona, group), status=201)
 
-    @requires(ORG)
-    async def get_group(request):
+    def group_in_path(request):
+        """The group the path names, or the answer that refuses it (another directory, no such group)."""
         denial = check_directory(request)
         if denial is not None:
-            return denial
+            return None, denial
         group = find_group(persona, request.match_info["group_id"])
         if group is None:
-            return cloud_error(404, "Group not found")
+            return None, cloud_error(404, "Group not found")
+        return group, None
+
+    @requires(ORG)
+    async def get_group(request):
+        group, denial = group_in_path(request)
+        if denial is not None:
+            return denial
         return web.json_response(_group_view(persona, group))
 
     def writable_group(request):
@@ -356,12 +363,9 @@ def routes(persona):
 
     @requires(ORG)
     async def list_role_assignments(request):
-        denial = check_directory(request)
+        group, denial = group_in_path(request)
         if denial is not None:
             return denial
-        group = find_group(persona, request.match_info["group_id"])
-        if group is None:
-            return cloud_error(404, "Group not found")
         offset = v1_offset(request)
         limit = _limit(request.query.get("limit"))
         if offset is None or limit is None:
