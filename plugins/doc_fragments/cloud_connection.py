@@ -6,8 +6,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.dcops.atlassian_cloud.plugins.doc_fragments.http_options import OPTIONS
-
 
 class ModuleDocFragment(object):
     DOCUMENTATION = r"""
@@ -30,6 +28,6 @@ options:
       - If not set, the value of the E(ATLASSIAN_ORG_API_KEY) environment variable is used.
     type: str
     required: true
-""" + OPTIONS + r"""notes:
+notes:
   - The API key is never returned or logged by this module.
 """

@@ -6,8 +6,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.dcops.atlassian_cloud.plugins.doc_fragments.http_options import OPTIONS
-
 
 class ModuleDocFragment(object):
     DOCUMENTATION = r"""
@@ -34,6 +32,6 @@ options:
       - Personal access token, sent as a bearer token. Mutually exclusive with O(user) and O(password).
       - If not set, the value of the E(ATLASSIAN_DC_TOKEN) environment variable is used.
     type: str
-""" + OPTIONS + r"""notes:
+notes:
   - Credentials are never returned or logged by this module.
 """

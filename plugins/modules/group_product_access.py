@@ -30,6 +30,7 @@ requirements:
   - httpx >= 0.27
 extends_documentation_fragment:
   - dcops.atlassian_cloud.cloud_connection
+  - dcops.atlassian_cloud.http_options
   - dcops.atlassian_cloud.attributes
   - dcops.atlassian_cloud.attributes.ACTIONGROUP_CLOUD_ADMIN
 attributes:

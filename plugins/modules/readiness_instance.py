@@ -26,6 +26,7 @@ requirements:
   - httpx >= 0.27
 extends_documentation_fragment:
   - dcops.atlassian_cloud.dc_connection
+  - dcops.atlassian_cloud.http_options
   - dcops.atlassian_cloud.attributes
   - dcops.atlassian_cloud.attributes.ACTIONGROUP_DATA_CENTER
   - dcops.atlassian_cloud.attributes.INFO_MODULE

@@ -28,6 +28,7 @@ requirements:
   - boto3 (for O(byok_aws))
 extends_documentation_fragment:
   - dcops.atlassian_cloud.cloud_connection
+  - dcops.atlassian_cloud.http_options
   - dcops.atlassian_cloud.attributes
   - dcops.atlassian_cloud.attributes.ACTIONGROUP_CLOUD_ADMIN
   - dcops.atlassian_cloud.attributes.INFO_MODULE

@@ -426,7 +426,7 @@ def test_every_playbook_and_scenario_has_a_check_versus_real_case():
         if not callable(test) or not name.startswith("test_"):
             wrong.append((target, name, "no such test in this file"))
             continue
-        kind, _, what = target.partition("/")
+        kind, _separator, what = target.partition("/")
         scenarios = _scenarios_run_by(test)
         if kind == "molecule":
             runs = what in scenarios
