@@ -19,6 +19,8 @@ __metaclass__ = type
 
 import collections
 
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
+
 PUBLIC = "public"
 UI_INTERNAL = "ui-internal"
 
@@ -374,8 +376,8 @@ CHECKED = {
 }
 
 
-class UnknownOperation(KeyError):
-    pass
+class UnknownOperation(CollectionError):
+    """An operation id that is not in the table (a typo in the collection's own code)."""
 
 
 def resolve(operation, overrides=None):
@@ -386,7 +388,7 @@ def resolve(operation, overrides=None):
     try:
         endpoint = ENDPOINTS[operation]
     except KeyError:
-        raise UnknownOperation(operation)
+        raise UnknownOperation("unknown API operation %r: it is not in the contract table" % (operation,))
     override = (overrides or {}).get(operation)
     if not override:
         return endpoint
