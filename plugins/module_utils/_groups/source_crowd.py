@@ -27,6 +27,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import contextlib
+import dataclasses
 from xml.etree import ElementTree
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import HAS_HTTPX, ApiClient, ApiError
@@ -43,20 +44,19 @@ class CrowdSourceError(CollectionError):
     """Crowd could not be read."""
 
 
+@dataclasses.dataclass(eq=False, repr=False)  # no generated repr: it would show the application password
 class CrowdSettings:
     """The `crowd` option of the module, with its defaults."""
 
-    def __init__(self, url, application_name, application_password, validate_certs=True, ca_path=None,
-                 page_size=1000, timeout=30, read_mode="memberships", inactive_users="exclude"):
-        self.url = url
-        self.application_name = application_name
-        self.application_password = application_password
-        self.validate_certs = validate_certs
-        self.ca_path = ca_path
-        self.page_size = page_size
-        self.timeout = timeout
-        self.read_mode = read_mode
-        self.inactive_users = inactive_users
+    url: str
+    application_name: str
+    application_password: str
+    validate_certs: bool = True
+    ca_path: str = None
+    page_size: int = 1000
+    timeout: int = 30
+    read_mode: str = "memberships"
+    inactive_users: str = "exclude"
 
 
 def _inactive(user):
