@@ -264,15 +264,23 @@ _SEEN_UPM = ("no Atlassian reference page documents UPM's REST resources; checke
              "UPM's own media-type table")
 _SEEN_ORG = "the Organizations REST API reference (and the jira.js client generated from its OpenAPI spec)"
 
+
+def _against(source, left_out):
+    """CHECKED entries of operations checked against one `source`: ``{operation: what it leaves out}``."""
+    return dict((operation, (source, silent)) for operation, silent in left_out.items())
+
+
 # What each public endpoint was checked against, and what that reference leaves out (read defensively).
 CHECKED = {
     "jira.server_info": (_JIRA_REST + " serverInfo", "nothing the modules read (version, versionNumbers, baseUrl, "
                          "buildNumber, deploymentType are documented)"),
-    "upm.plugins": (_SEEN_UPM, "the installed list's body; only the upm-token response header is read"),
-    "upm.install": (_SEEN_UPM, "the 202 body beyond status and links.self; a task id is also taken from Location"),
-    "upm.task": (_SEEN_UPM, "any body on the final 303 (none is read); failure fields errorMessage / subCode"),
-    "upm.plugin": (_SEEN_UPM, "fields beyond key, version, enabled"),
-    "upm.uninstall": (_SEEN_UPM, "the success status (200 or 204 both accepted)"),
+    **_against(_SEEN_UPM, {
+        "upm.plugins": "the installed list's body; only the upm-token response header is read",
+        "upm.install": "the 202 body beyond status and links.self; a task id is also taken from Location",
+        "upm.task": "any body on the final 303 (none is read); failure fields errorMessage / subCode",
+        "upm.plugin": "fields beyond key, version, enabled",
+        "upm.uninstall": "the success status (200 or 204 both accepted)",
+    }),
     "marketplace.version_latest": (_MARKETPLACE + " (query parameters application, applicationBuild, hosting) and "
                                    "public Marketplace clients (versions/latest, _links.artifact.href)",
                                    "the error body of a 404; the compatibilities model beyond dataCenter min/max "
