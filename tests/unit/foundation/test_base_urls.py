@@ -29,16 +29,18 @@ OTHER_INSTANCE = [
 ]
 
 
-@pytest.mark.parametrize("one, other", SAME_INSTANCE, ids=["default-https-port", "case-of-scheme-and-host",
-                                                            "default-http-port", "context-path-with-port",
-                                                            "white-space-and-slashes", "ipv6"])
+SAME_IDS = ["default-https-port", "case-of-scheme-and-host", "default-http-port", "context-path-with-port",
+            "white-space-and-slashes", "ipv6"]
+OTHER_IDS = ["other-port", "https-port-on-http", "other-scheme", "case-of-context-path", "context-path-or-none",
+             "ipv6-other-port"]
+
+
+@pytest.mark.parametrize("one, other", SAME_INSTANCE, ids=SAME_IDS)
 def test_the_same_instance_has_one_normal_form(one, other):
     assert normalize_base_url(one) == normalize_base_url(other)
 
 
-@pytest.mark.parametrize("one, other", OTHER_INSTANCE, ids=["other-port", "https-port-on-http", "other-scheme",
-                                                             "case-of-context-path", "context-path-or-none",
-                                                             "ipv6-other-port"])
+@pytest.mark.parametrize("one, other", OTHER_INSTANCE, ids=OTHER_IDS)
 def test_another_instance_stays_apart(one, other):
     assert normalize_base_url(one) != normalize_base_url(other)
 
