@@ -24,14 +24,21 @@ def normalize_base_url(url):
     text = (url or "").strip()
     if "://" not in text:
         return text.rstrip("/")
-    parts = urlsplit(text)
-    scheme = parts.scheme.lower()
     try:
+        parts = urlsplit(text)
         port = parts.port
-    except ValueError:  # a port that is not a number: compare the address as written
-        return "%s://%s%s" % (scheme, parts.netloc.lower(), parts.path.rstrip("/"))
+    except ValueError:  # not a URL urllib can take apart (a port that is not a number, a broken IPv6 literal)
+        return _as_written(text)
+    scheme = parts.scheme.lower()
     host = parts.hostname or ""
     if ":" in host:  # an IPv6 literal keeps its brackets
         host = "[%s]" % host
     netloc = host if port in (None, DEFAULT_PORTS.get(scheme)) else "%s:%d" % (host, port)
     return "%s://%s%s" % (scheme, netloc, parts.path.rstrip("/"))
+
+
+def _as_written(text):
+    """Scheme and authority in lower case, no trailing slash: the comparison left for a text urllib refuses."""
+    scheme, _sep, rest = text.rstrip("/").partition("://")
+    authority, slash, path = rest.partition("/")
+    return "%s://%s%s%s" % (scheme.lower(), authority.lower(), slash, path)

@@ -55,6 +55,7 @@ def test_text_without_a_scheme_and_odd_ports_never_raise():
     assert normalize_base_url("*.atlassian.com/") == "*.atlassian.com"
     assert normalize_base_url(None) == "" and normalize_base_url("") == ""
     assert normalize_base_url("https://Jira.example.com:port/x/") == "https://jira.example.com:port/x"
+    assert normalize_base_url("https://[2001:DB8::1/Jira/") == "https://[2001:db8::1/Jira"
 
 
 def test_product_base_url_precondition_ignores_the_default_port():
