@@ -33,6 +33,15 @@ description:
     (iam:GetAccountSummary, cloudformation:DescribeStacks, iam:GetRole); RV(aws_api_calls) reports them.
 author:
   - dcops engineers (@dcops)
+extends_documentation_fragment:
+  - dcops.atlassian_cloud.aws_connection
+  - dcops.atlassian_cloud.attributes
+  - dcops.atlassian_cloud.attributes.ACTIONGROUP_AWS
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
 options:
   state:
     description:
@@ -108,15 +117,6 @@ seealso:
   - name: Set up an AWS account and create IAM roles (Atlassian)
     description: The procedure this module automates.
     link: https://support.atlassian.com/security-and-access-policies/docs/set-up-an-aws-account-and-create-iam-roles/
-extends_documentation_fragment:
-  - dcops.atlassian_cloud.aws_connection
-  - dcops.atlassian_cloud.attributes
-  - dcops.atlassian_cloud.attributes.ACTIONGROUP_AWS
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
 """
 
 EXAMPLES = r"""

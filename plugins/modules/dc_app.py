@@ -281,18 +281,16 @@ def from_marketplace(module, dc_client_):
     if not str(facts.get("build_number") or "").isdigit():
         raise UpmError("%s reports no build number to match Marketplace versions against; give app_url"
                        % params["url"])
-    client = api_client.ApiClient(params["marketplace_url"], validate_certs=params["validate_certs"],
-                                  ca_path=params["marketplace_ca_path"], timeout=params["timeout"],
-                                  retry=api_client.RetryPolicy(max_total=params["retry_max_time"]))
     try:
-        return marketplace.resolve(marketplace.Marketplace(client), params["key"], facts["product"],
-                                   int(facts["build_number"]), params["state"], params["version"],
-                                   params["version_match"])
+        with api_client.ApiClient(params["marketplace_url"], validate_certs=params["validate_certs"],
+                                  ca_path=params["marketplace_ca_path"], timeout=params["timeout"],
+                                  retry=api_client.RetryPolicy(max_total=params["retry_max_time"])) as client:
+            return marketplace.resolve(marketplace.Marketplace(client), params["key"], facts["product"],
+                                       int(facts["build_number"]), params["state"], params["version"],
+                                       params["version_match"])
     except ApiError as exc:
         raise UpmError("the Atlassian Marketplace at %s did not answer (%s); give app_url to install from a pinned "
                        "URL instead (offline estates)" % (params["marketplace_url"], exc))
-    finally:
-        client.close()
 
 
 def main():

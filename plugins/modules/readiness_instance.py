@@ -9,7 +9,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: readiness_instance
-short_description: Read how far one Jira or Confluence Data Center instance is from connected to Atlassian Cloud
+short_description: Read how far one Jira or Confluence Data Center instance is from being connected to Atlassian Cloud
 version_added: 0.2.0
 description:
   - Reads, without changing anything, the checks of one instance for the estate readiness report

@@ -9,7 +9,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: readiness_node
-short_description: Read how far one Data Center node is from connected to Atlassian Cloud
+short_description: Read how far one Data Center node is from being connected to Atlassian Cloud
 version_added: 0.2.0
 description:
   - Runs on a Data Center node and reads, without changing anything, its checks for the estate readiness report

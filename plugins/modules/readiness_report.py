@@ -22,6 +22,11 @@ author:
   - dcops engineers (@dcops)
 extends_documentation_fragment:
   - dcops.atlassian_cloud.attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
 options:
   dest:
     description: The directory the three files go to; created (mode 0700) when missing. The nearest existing
@@ -52,11 +57,6 @@ options:
     elements: str
     choices: [missing, risk, unknown]
     default: []
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
 """
 
 EXAMPLES = r"""

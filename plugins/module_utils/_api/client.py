@@ -41,6 +41,7 @@ try:
     HAS_HTTPX = True
     HTTPX_IMPORT_ERROR = None
 except ImportError as exc:  # pragma: no cover - reported by the module through missing_required_lib
+    httpx = None
     HAS_HTTPX = False
     HTTPX_IMPORT_ERROR = exc
 

@@ -19,6 +19,8 @@ __metaclass__ = type
 
 import collections
 
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
+
 PUBLIC = "public"
 UI_INTERNAL = "ui-internal"
 
@@ -40,6 +42,16 @@ def _endpoint(method, path, service, visibility, reference, summary, retry_safe=
     return Endpoint(method, path, service, visibility, reference, summary, retry_safe)
 
 
+def _section(service, visibility, reference):
+    """The constructor of the entries of one section of the table, which share their service, their visibility and
+    their reference: ``_allowlist("GET", path, summary)``; `page` names an entry's own page below the reference."""
+
+    def entry(method, path, summary, page="", retry_safe=None):
+        return _endpoint(method, path, service, visibility, reference + page, summary, retry_safe)
+
+    return entry
+
+
 _JIRA_REST = "https://developer.atlassian.com/server/jira/platform/rest/v11003/"
 _CONFLUENCE_REST = "https://developer.atlassian.com/server/confluence/rest/v1002/"
 _UPM = "https://developer.atlassian.com/platform/marketplace/registering-apps/"
@@ -52,241 +64,198 @@ _AUTH_POLICIES_UI = "https://support.atlassian.com/security-and-access-policies/
 _SCIM_API = "https://developer.atlassian.com/cloud/admin/user-provisioning/rest/"
 _CROWD_REST = "https://developer.atlassian.com/server/crowd/crowd-rest-apis/"
 _MARKETPLACE = "https://developer.atlassian.com/platform/marketplace/rest/v2/api-group-app-versions/"
+_APPLINKS = "https://developer.atlassian.com/server/framework/atlassian-sdk/application-links/"
 _CROWD_MEMBERSHIPS = "https://docs.atlassian.com/atlassian-crowd/5.3.1/REST/#usermanagement/1/group-getAllMemberships"
+
+# One constructor per section of the table: what its entries share (service, visibility, reference). Where the
+# entries of a section are documented on pages of their own, each names its page below the reference (page=).
+_jira = _section("jira", PUBLIC, _JIRA_REST)
+_allowlist = _section("dc", UI_INTERNAL, _ALLOWLIST_UI)
+_upm = _section("dc", PUBLIC, _UPM)
+_upm_kb = _section("dc", PUBLIC, _UPM_KB)
+_marketplace = _section("marketplace", PUBLIC, _MARKETPLACE)
+_dc_connector = _section("dc", UI_INTERNAL, _CLOUD_CONNECTORS)
+_confluence_groups = _section("confluence", PUBLIC, _CONFLUENCE_REST + "api-group-group/")
+_crowd = _section("crowd", PUBLIC, _CROWD_REST)
+_orgs = _section("cloud-admin", PUBLIC, _ORG_API + "api-group-orgs/")
+_org = _section("cloud-admin", PUBLIC, _ORG_API)
+_org_users = _section("cloud-admin", PUBLIC, _ORG_API + "api-group-users/")
+_org_groups = _section("cloud-admin", PUBLIC, _ORG_API + "api-group-groups/")
+_org_connector = _section("cloud-admin", UI_INTERNAL, _CLOUD_CONNECTORS)
+_control = _section("cloud-control", PUBLIC, _CONTROL_API)
+_auth_policies_ui = _section("cloud-control", UI_INTERNAL, _AUTH_POLICIES_UI)
+_scim = _section("scim", PUBLIC, _SCIM_API)
+_scim_groups = _section("scim", PUBLIC, _SCIM_API + "api-group-groups/")
 
 ENDPOINTS = {
     # --- Data Center: product and version ---------------------------------------------------------------
-    "jira.server_info": _endpoint(
-        "GET", "/rest/api/2/serverInfo", "jira", PUBLIC,
-        _JIRA_REST + "api-group-serverinfo/#api-api-2-serverinfo-get",
-        "Jira version, build number, base URL and deployment type."),
-    "dc.applinks_manifest": _endpoint(
-        "GET", "/rest/applinks/1.0/manifest", "dc", UI_INTERNAL,
-        "https://developer.atlassian.com/server/framework/atlassian-sdk/application-links/",
-        "Application Links manifest (XML): product type id, version and build of any DC product. Served "
-        "anonymously for application-link peers; not in the REST reference."),
+    "jira.server_info": _jira("GET", "/rest/api/2/serverInfo",
+                              "Jira version, build number, base URL and deployment type.",
+                              page="api-group-serverinfo/#api-api-2-serverinfo-get"),
+    "dc.applinks_manifest": _endpoint("GET", "/rest/applinks/1.0/manifest", "dc", UI_INTERNAL, _APPLINKS,
+                                      "Application Links manifest (XML): product type id, version and build of any DC "
+                                      "product. Served anonymously for application-link peers; not in the REST "
+                                      "reference."),
 
     # --- Data Center: URL allowlist (no public REST contract) -------------------------------------------
-    "dc.allowlist.list": _endpoint(
-        "GET", "/rest/whitelist/latest/whitelist", "dc", UI_INTERNAL, _ALLOWLIST_UI,
-        "Allowlist rules as the admin Allowlist page reads them."),
-    "dc.allowlist.create": _endpoint(
-        "POST", "/rest/whitelist/latest/whitelist", "dc", UI_INTERNAL, _ALLOWLIST_UI,
-        "Add an allowlist rule {expression, type, allowInbound, authenticationRequired}."),
-    "dc.allowlist.update": _endpoint(
-        "PUT", "/rest/whitelist/latest/whitelist/{rule_id}", "dc", UI_INTERNAL, _ALLOWLIST_UI,
-        "Change an allowlist rule."),
-    "dc.allowlist.delete": _endpoint(
-        "DELETE", "/rest/whitelist/latest/whitelist/{rule_id}", "dc", UI_INTERNAL, _ALLOWLIST_UI,
-        "Remove an allowlist rule."),
-    "dc.allowlist.status": _endpoint(
-        "GET", "/rest/whitelist/latest/whitelist/status", "dc", UI_INTERNAL, _ALLOWLIST_UI,
-        "Whether the allowlist is enabled."),
-    "dc.allowlist.set_status": _endpoint(
-        "PUT", "/rest/whitelist/latest/whitelist/status", "dc", UI_INTERNAL, _ALLOWLIST_UI,
-        "Enable or disable the allowlist."),
+    "dc.allowlist.list": _allowlist("GET", "/rest/whitelist/latest/whitelist", "Allowlist rules as the admin Allowlist page reads them."),
+    "dc.allowlist.create": _allowlist("POST", "/rest/whitelist/latest/whitelist",
+                                      "Add an allowlist rule {expression, type, allowInbound, authenticationRequired}."),
+    "dc.allowlist.update": _allowlist("PUT", "/rest/whitelist/latest/whitelist/{rule_id}", "Change an allowlist rule."),
+    "dc.allowlist.delete": _allowlist("DELETE", "/rest/whitelist/latest/whitelist/{rule_id}", "Remove an allowlist rule."),
+    "dc.allowlist.status": _allowlist("GET", "/rest/whitelist/latest/whitelist/status", "Whether the allowlist is enabled."),
+    "dc.allowlist.set_status": _allowlist("PUT", "/rest/whitelist/latest/whitelist/status", "Enable or disable the allowlist."),
 
     # --- Data Center: Universal Plugin Manager ----------------------------------------------------------
-    "upm.plugins": _endpoint(
-        "GET", "/rest/plugins/1.0/", "dc", PUBLIC, _UPM,
-        "Installed apps; the response header upm-token authorises one install."),
-    "upm.install": _endpoint(
-        "POST", "/rest/plugins/1.0/", "dc", PUBLIC, _UPM,
-        "Install or upgrade an app from a URI (application/vnd.atl.plugins.install.uri+json); 202 + task "
-        "(links.self, also the Location header)."),
-    "upm.plugin": _endpoint(
-        "GET", "/rest/plugins/1.0/{plugin_key}-key", "dc", PUBLIC, _UPM_KB,
-        "One installed app: key, version, enabled."),
-    "upm.uninstall": _endpoint(
-        "DELETE", "/rest/plugins/1.0/{plugin_key}-key", "dc", PUBLIC, _UPM_KB,
-        "Uninstall an app."),
-    "upm.task": _endpoint(
-        "GET", "/rest/plugins/1.0/pending/{task_id}", "dc", PUBLIC, _UPM,
-        "An install task's progress (the install response's links.self): 200 with status while pending or "
-        "failed; 303 See Other to the installed app, with no body, when it succeeded."),
+    "upm.plugins": _upm("GET", "/rest/plugins/1.0/", "Installed apps; the response header upm-token authorises one install."),
+    "upm.install": _upm("POST", "/rest/plugins/1.0/",
+                        "Install or upgrade an app from a URI (application/vnd.atl.plugins.install.uri+json); 202 + "
+                        "task (links.self, also the Location header)."),
+    "upm.plugin": _upm_kb("GET", "/rest/plugins/1.0/{plugin_key}-key", "One installed app: key, version, enabled."),
+    "upm.uninstall": _upm_kb("DELETE", "/rest/plugins/1.0/{plugin_key}-key", "Uninstall an app."),
+    "upm.task": _upm("GET", "/rest/plugins/1.0/pending/{task_id}",
+                     "An install task's progress (the install response's links.self): 200 with status while pending or "
+                     "failed; 303 See Other to the installed app, with no body, when it succeeded."),
 
     # --- Atlassian Marketplace (which app version fits an instance) -----------------------------------
-    "marketplace.version_latest": _endpoint(
-        "GET", "/rest/2/addons/{addon_key}/versions/latest", "marketplace", PUBLIC, _MARKETPLACE,
-        "Newest version compatible with ?application=&applicationBuild=&hosting=datacenter: AddonVersion {name, "
-        "buildNumber, _links.artifact.href, compatibilities}."),
-    "marketplace.version_by_name": _endpoint(
-        "GET", "/rest/2/addons/{addon_key}/versions/name/{version_name}", "marketplace", PUBLIC, _MARKETPLACE,
-        "One version by its display name (AddonVersion)."),
+    "marketplace.version_latest": _marketplace("GET", "/rest/2/addons/{addon_key}/versions/latest",
+                                               "Newest version compatible with "
+                                               "?application=&applicationBuild=&hosting=datacenter: AddonVersion "
+                                               "{name, buildNumber, _links.artifact.href, compatibilities}."),
+    "marketplace.version_by_name": _marketplace("GET", "/rest/2/addons/{addon_key}/versions/name/{version_name}",
+                                                "One version by its display name (AddonVersion)."),
 
     # --- Data Center: cloud connector page (no public REST contract) -----------------------------------
-    "dc.cloud_connector.get": _endpoint(
-        "GET", "/rest/cloud-connector/1.0/connection", "dc", UI_INTERNAL, _CLOUD_CONNECTORS,
-        "Linked cloud organization: org, connector id, status, credential fingerprint."),
-    "dc.cloud_connector.apply": _endpoint(
-        "PUT", "/rest/cloud-connector/1.0/connection", "dc", UI_INTERNAL, _CLOUD_CONNECTORS,
-        "Apply client credentials {clientId, clientSecret} (Administration > Applications > Cloud connectors)."),
-    "dc.cloud_connector.apps": _endpoint(
-        "GET", "/rest/cloud-connector/1.0/connection/apps", "dc", UI_INTERNAL, _CLOUD_CONNECTORS,
-        "App connectors (Rovo for Jira, Rovo for Confluence, Portfolio Insights) of the linked organization connector "
-        "{apps: [{id, type, name}]}, as the DC Cloud connectors page lists them."),
-    "dc.cloud_connector.apps.delete": _endpoint(
-        "DELETE", "/rest/cloud-connector/1.0/connection/apps/{app_id}", "dc", UI_INTERNAL, _CLOUD_CONNECTORS,
-        "Remove an app connector from the Data Center side (the guide: remove app connectors from cloud or from Data "
-        "Center); refused while the connector is Interrupted."),
+    "dc.cloud_connector.get": _dc_connector("GET", "/rest/cloud-connector/1.0/connection",
+                                            "Linked cloud organization: org, connector id, status, credential "
+                                            "fingerprint."),
+    "dc.cloud_connector.apply": _dc_connector("PUT", "/rest/cloud-connector/1.0/connection",
+                                              "Apply client credentials {clientId, clientSecret} (Administration > "
+                                              "Applications > Cloud connectors)."),
+    "dc.cloud_connector.apps": _dc_connector("GET", "/rest/cloud-connector/1.0/connection/apps",
+                                             "App connectors (Rovo for Jira, Rovo for Confluence, Portfolio Insights) "
+                                             "of the linked organization connector {apps: [{id, type, name}]}, as the "
+                                             "DC Cloud connectors page lists them."),
+    "dc.cloud_connector.apps.delete": _dc_connector("DELETE", "/rest/cloud-connector/1.0/connection/apps/{app_id}",
+                                                    "Remove an app connector from the Data Center side (the guide: "
+                                                    "remove app connectors from cloud or from Data Center); refused "
+                                                    "while the connector is Interrupted."),
 
     # --- Data Center: users and groups (migration preflight) -------------------------------------------
-    "jira.users": _endpoint(
-        "GET", "/rest/api/2/user/search", "jira", PUBLIC, _JIRA_REST + "api-group-user/",
-        "Users (username=. lists all), paged with startAt/maxResults."),
-    "jira.groups": _endpoint(
-        "GET", "/rest/api/2/groups/picker", "jira", PUBLIC, _JIRA_REST + "api-group-groups/",
-        "Group names (maxResults bounds the list)."),
-    "jira.group_members": _endpoint(
-        "GET", "/rest/api/2/group/member", "jira", PUBLIC, _JIRA_REST + "api-group-group/",
-        "Direct and nested members of a group, paged with startAt/maxResults/isLast."),
-    "confluence.groups": _endpoint(
-        "GET", "/rest/api/group", "confluence", PUBLIC, _CONFLUENCE_REST + "api-group-group/",
-        "Groups, paged with start/limit and _links.next."),
-    "confluence.group_members": _endpoint(
-        "GET", "/rest/api/group/{group_name}/member", "confluence", PUBLIC, _CONFLUENCE_REST + "api-group-group/",
-        "Members of a group, paged with start/limit."),
+    "jira.users": _jira("GET", "/rest/api/2/user/search", "Users (username=. lists all), paged with startAt/maxResults.", page="api-group-user/"),
+    "jira.groups": _jira("GET", "/rest/api/2/groups/picker", "Group names (maxResults bounds the list).", page="api-group-groups/"),
+    "jira.group_members": _jira("GET", "/rest/api/2/group/member",
+                                "Direct and nested members of a group, paged with startAt/maxResults/isLast.",
+                                page="api-group-group/"),
+    "confluence.groups": _confluence_groups("GET", "/rest/api/group", "Groups, paged with start/limit and _links.next."),
+    "confluence.group_members": _confluence_groups("GET", "/rest/api/group/{group_name}/member", "Members of a group, paged with start/limit."),
 
     # --- Crowd (nested group source) -------------------------------------------------------------------
-    "crowd.groups": _endpoint(
-        "GET", "/rest/usermanagement/1/search", "crowd", PUBLIC, _CROWD_REST,
-        "Search entities (entity-type=group), paged with start-index/max-results."),
-    "crowd.group_child_groups": _endpoint(
-        "GET", "/rest/usermanagement/1/group/child-group/direct", "crowd", PUBLIC, _CROWD_REST,
-        "Direct child groups of a group."),
-    "crowd.group_users": _endpoint(
-        "GET", "/rest/usermanagement/1/group/user/direct", "crowd", PUBLIC, _CROWD_REST,
-        "Direct user members of a group."),
-    "crowd.users": _endpoint(
-        "GET", "/rest/usermanagement/1/search", "crowd", PUBLIC, _CROWD_REST,
-        "Search entities (entity-type=user, expand=user: name, email, active), paged with start-index/max-results."),
+    "crowd.groups": _crowd("GET", "/rest/usermanagement/1/search", "Search entities (entity-type=group), paged with start-index/max-results."),
+    "crowd.group_child_groups": _crowd("GET", "/rest/usermanagement/1/group/child-group/direct", "Direct child groups of a group."),
+    "crowd.group_users": _crowd("GET", "/rest/usermanagement/1/group/user/direct", "Direct user members of a group."),
+    "crowd.users": _crowd("GET", "/rest/usermanagement/1/search",
+                          "Search entities (entity-type=user, expand=user: name, email, active), paged with "
+                          "start-index/max-results."),
     "crowd.memberships": _endpoint(
         "GET", "/rest/usermanagement/1/group/membership", "crowd", PUBLIC, _CROWD_MEMBERSHIPS,
-        "Every group's direct users and child groups in one XML document (<memberships><membership group=...>"
-        "<users><user name=.../></users><groups><group name=.../></groups></membership></memberships>); Crowd REST "
-        "1.1+ (CWD-2450, CWD-2585); XML only, no JSON (CWD-3281)."),
+        "Every group's direct users and child groups in one XML document (<memberships><membership "
+        "group=...><users><user name=.../></users><groups><group name=.../></groups></membership></memberships>); "
+        "Crowd REST 1.1+ (CWD-2450, CWD-2585); XML only, no JSON (CWD-3281)."),
 
     # --- Atlassian Cloud: organizations API ------------------------------------------------------------
-    "cloud.orgs": _endpoint(
-        "GET", "/admin/v1/orgs", "cloud-admin", PUBLIC, _ORG_API + "api-group-orgs/",
-        "Organizations the API key can manage (cursor pagination)."),
-    "cloud.org": _endpoint(
-        "GET", "/admin/v1/orgs/{org_id}", "cloud-admin", PUBLIC, _ORG_API + "api-group-orgs/",
-        "One organization."),
-    "cloud.domains": _endpoint(
-        "GET", "/admin/v1/orgs/{org_id}/domains", "cloud-admin", PUBLIC, _ORG_API + "api-group-domains/",
-        "Verified domains (cursor pagination)."),
-    "cloud.directories": _endpoint(
-        "GET", "/admin/v2/orgs/{org_id}/directories", "cloud-admin", PUBLIC, _ORG_API + "api-group-directory/",
-        "Directories of the organization (cursor + limit)."),
-    "cloud.users": _endpoint(
-        "GET", "/admin/v1/orgs/{org_id}/users", "cloud-admin", PUBLIC, _ORG_API + "api-group-users/",
-        "Managed accounts (cursor pagination)."),
-    "cloud.users.search": _endpoint(
-        "POST", "/admin/v2/orgs/{org_id}/directories/{directory_id}/users/search", "cloud-admin", PUBLIC,
-        _ORG_API + "api-group-users/", "Search users of a directory (emails, accountIds, groupIds, resourceIds, "
-        "expand productAccess, cursor, limit).",
-        retry_safe=True),
-    "cloud.groups.search": _endpoint(
-        "POST", "/admin/v2/orgs/{org_id}/directories/{directory_id}/groups/search", "cloud-admin", PUBLIC,
-        _ORG_API + "api-group-groups/", "Search groups of a directory (groupNames, cursor, limit).",
-        retry_safe=True),
-    "cloud.groups.create": _endpoint(
-        "POST", "/admin/v2/orgs/{org_id}/directories/{directory_id}/groups", "cloud-admin", PUBLIC,
-        _ORG_API + "api-group-groups/", "Create a group {name, description}."),
-    "cloud.groups.add_member": _endpoint(
-        "POST", "/admin/v2/orgs/{org_id}/directories/{directory_id}/groups/{group_id}/memberships", "cloud-admin",
-        PUBLIC, _ORG_API + "api-group-groups/", "Add a member {accountId}."),
-    "cloud.groups.remove_member": _endpoint(
+    "cloud.orgs": _orgs("GET", "/admin/v1/orgs", "Organizations the API key can manage (cursor pagination)."),
+    "cloud.org": _orgs("GET", "/admin/v1/orgs/{org_id}", "One organization."),
+    "cloud.domains": _org("GET", "/admin/v1/orgs/{org_id}/domains", "Verified domains (cursor pagination).", page="api-group-domains/"),
+    "cloud.directories": _org("GET", "/admin/v2/orgs/{org_id}/directories",
+                              "Directories of the organization (cursor + limit).", page="api-group-directory/"),
+    "cloud.users": _org_users("GET", "/admin/v1/orgs/{org_id}/users", "Managed accounts (cursor pagination)."),
+    "cloud.users.search": _org_users("POST", "/admin/v2/orgs/{org_id}/directories/{directory_id}/users/search",
+                                     "Search users of a directory (emails, accountIds, groupIds, resourceIds, expand "
+                                     "productAccess, cursor, limit).", retry_safe=True),
+    "cloud.groups.search": _org_groups("POST", "/admin/v2/orgs/{org_id}/directories/{directory_id}/groups/search",
+                                       "Search groups of a directory (groupNames, cursor, limit).", retry_safe=True),
+    "cloud.groups.create": _org_groups("POST", "/admin/v2/orgs/{org_id}/directories/{directory_id}/groups", "Create a group {name, description}."),
+    "cloud.groups.add_member": _org_groups(
+        "POST", "/admin/v2/orgs/{org_id}/directories/{directory_id}/groups/{group_id}/memberships",
+        "Add a member {accountId}."),
+    "cloud.groups.remove_member": _org_groups(
         "DELETE", "/admin/v2/orgs/{org_id}/directories/{directory_id}/groups/{group_id}/memberships/{account_id}",
-        "cloud-admin", PUBLIC, _ORG_API + "api-group-groups/", "Remove a member."),
-    "cloud.groups.role_assignments": _endpoint(
-        "GET", "/admin/v2/orgs/{org_id}/directories/{directory_id}/groups/{group_id}/role-assignments", "cloud-admin",
-        PUBLIC, _ORG_API + "api-group-groups/",
-        "A group's role assignments: one item per resource {resourceId, resourceOwner, defaultRole, roles} "
-        "(cursor + limit; scope read:groups:admin)."),
-    "cloud.groups.role_assignments.assign": _endpoint(
+        "Remove a member."),
+    "cloud.groups.role_assignments": _org_groups(
+        "GET", "/admin/v2/orgs/{org_id}/directories/{directory_id}/groups/{group_id}/role-assignments",
+        "A group's role assignments: one item per resource {resourceId, resourceOwner, defaultRole, roles} (cursor + "
+        "limit; scope read:groups:admin)."),
+    "cloud.groups.role_assignments.assign": _org_groups(
         "POST", "/admin/v2/orgs/{org_id}/directories/{directory_id}/groups/{group_id}/role-assignments/assign",
-        "cloud-admin", PUBLIC, _ORG_API + "api-group-groups/",
         "Grant a role on an app to every member of a group {resourceId (ARI), roleId (atlassian/user, ...)}.",
         retry_safe=True),
-    "cloud.groups.role_assignments.revoke": _endpoint(
+    "cloud.groups.role_assignments.revoke": _org_groups(
         "POST", "/admin/v2/orgs/{org_id}/directories/{directory_id}/groups/{group_id}/role-assignments/revoke",
-        "cloud-admin", PUBLIC, _ORG_API + "api-group-groups/",
         "Revoke a group's role on an app {resourceId, roleId}; members keep access another group grants.",
         retry_safe=True),
 
     # --- Atlassian Cloud: organization connector / connected sources (no public REST contract) --------
-    "cloud.org_connectors.list": _endpoint(
-        "GET", "/admin/v1/orgs/{org_id}/connected-sources/connectors", "cloud-admin", UI_INTERNAL,
-        _CLOUD_CONNECTORS, "Organization connectors (Data management > Data sources > Connected sources)."),
-    "cloud.org_connectors.create": _endpoint(
-        "POST", "/admin/v1/orgs/{org_id}/connected-sources/connectors", "cloud-admin", UI_INTERNAL,
-        _CLOUD_CONNECTORS, "Create the connector for a DC instance {baseUrl, name}; returns client credentials."),
-    "cloud.org_connectors.get": _endpoint(
-        "GET", "/admin/v1/orgs/{org_id}/connected-sources/connectors/{connector_id}", "cloud-admin",
-        UI_INTERNAL, _CLOUD_CONNECTORS, "One connector with its status."),
-    "cloud.org_connectors.rotate": _endpoint(
+    "cloud.org_connectors.list": _org_connector("GET", "/admin/v1/orgs/{org_id}/connected-sources/connectors",
+                                                "Organization connectors (Data management > Data sources > Connected "
+                                                "sources)."),
+    "cloud.org_connectors.create": _org_connector("POST", "/admin/v1/orgs/{org_id}/connected-sources/connectors",
+                                                  "Create the connector for a DC instance {baseUrl, name}; returns "
+                                                  "client credentials."),
+    "cloud.org_connectors.get": _org_connector(
+        "GET", "/admin/v1/orgs/{org_id}/connected-sources/connectors/{connector_id}",
+        "One connector with its status."),
+    "cloud.org_connectors.rotate": _org_connector(
         "POST", "/admin/v1/orgs/{org_id}/connected-sources/connectors/{connector_id}/credentials/rotate",
-        "cloud-admin", UI_INTERNAL, _CLOUD_CONNECTORS, "Issue new client credentials; the old key stops working. Also how a "
-        "disabled connector is enabled again: the guide re-enables by rotating and applying the new credentials on the DC "
-        "side; no separate enable operation is documented (none found), so the collection calls none."),
-    "cloud.org_connectors.disable": _endpoint(
-        "POST", "/admin/v1/orgs/{org_id}/connected-sources/connectors/{connector_id}/disable", "cloud-admin",
-        UI_INTERNAL, _CLOUD_CONNECTORS, "Disable a connector (refused while app connectors remain)."),
-    "cloud.app_connectors.list": _endpoint(
-        "GET", "/admin/v1/orgs/{org_id}/connected-sources/connectors/{connector_id}/apps", "cloud-admin",
-        UI_INTERNAL, _CLOUD_CONNECTORS, "App connectors (Rovo, Portfolio Insights) on an org connector."),
-    "cloud.app_connectors.delete": _endpoint(
+        "Issue new client credentials; the old key stops working. Also how a disabled connector is enabled again: the "
+        "guide re-enables by rotating and applying the new credentials on the DC side; no separate enable operation is "
+        "documented (none found), so the collection calls none."),
+    "cloud.org_connectors.disable": _org_connector(
+        "POST", "/admin/v1/orgs/{org_id}/connected-sources/connectors/{connector_id}/disable",
+        "Disable a connector (refused while app connectors remain)."),
+    "cloud.app_connectors.list": _org_connector(
+        "GET", "/admin/v1/orgs/{org_id}/connected-sources/connectors/{connector_id}/apps",
+        "App connectors (Rovo, Portfolio Insights) on an org connector."),
+    "cloud.app_connectors.delete": _org_connector(
         "DELETE", "/admin/v1/orgs/{org_id}/connected-sources/connectors/{connector_id}/apps/{app_id}",
-        "cloud-admin", UI_INTERNAL, _CLOUD_CONNECTORS, "Remove an app connector."),
+        "Remove an app connector."),
 
     # --- Atlassian Cloud: authentication policies ------------------------------------------------------
-    "cloud.auth_policy.add_users": _endpoint(
-        "POST", "/admin/control/v1/orgs/{org_id}/auth-policy/{policy_id}/add-users", "cloud-control", PUBLIC,
-        _CONTROL_API, "Add managed accounts {\"users\": [emails]} to a policy, moving them from their current one; "
-        "202 {taskId, taskLink}. Re-sending is harmless (members already in the policy stay), so it is retry-safe.",
-        retry_safe=True),
-    "cloud.auth_policy.task": _endpoint(
-        "GET", "/admin/control/v1/orgs/{org_id}/auth-policy/task/{task_id}", "cloud-control", PUBLIC,
-        _CONTROL_API, "Status of an add-users task: {inProgressCount, successCount, failureCount, failureReasons: "
-        "[{emails, details: {status, title, detail}}]}; finished when inProgressCount is 0."),
-    "cloud.auth_policy.bulk_fetch": _endpoint(
-        "POST", "/admin/control/v1/orgs/{org_id}/users/auth-policies/bulk-fetch", "cloud-control", PUBLIC,
-        _CONTROL_API, "Policy of each managed account {\"accountIds\": [...]}: an array of UserPolicyInfo items "
-        "(email first; the other fields are not shown in the reference: matched by account id, else email); "
-        "read-only.", retry_safe=True),
-    "cloud.auth_policy.list": _endpoint(
-        "GET", "/admin/control/v1/orgs/{org_id}/auth-policies", "cloud-control", UI_INTERNAL, _AUTH_POLICIES_UI,
-        "Authentication policies with their settings (Security > Authentication policies): {data: [{id, name, "
-        "type, isDefault, memberCount, settings}], meta: {guardStandard}, links}."),
-    "cloud.auth_policy.create": _endpoint(
-        "POST", "/admin/control/v1/orgs/{org_id}/auth-policies", "cloud-control", UI_INTERNAL, _AUTH_POLICIES_UI,
-        "Create a policy {name, type, settings: {sso, twoStepVerification, apiTokens, thirdPartyLogin, password, "
-        "idleSessionMinutes}}."),
-    "cloud.auth_policy.update": _endpoint(
-        "PUT", "/admin/control/v1/orgs/{org_id}/auth-policies/{policy_id}", "cloud-control", UI_INTERNAL,
-        _AUTH_POLICIES_UI, "Change a policy's name or settings."),
-    "cloud.auth_policy.delete": _endpoint(
-        "DELETE", "/admin/control/v1/orgs/{org_id}/auth-policies/{policy_id}", "cloud-control", UI_INTERNAL,
-        _AUTH_POLICIES_UI, "Delete a policy that has no members."),
-    "cloud.auth_policy.members": _endpoint(
-        "GET", "/admin/control/v1/orgs/{org_id}/auth-policies/{policy_id}/members", "cloud-control", UI_INTERNAL,
-        _AUTH_POLICIES_UI, "Members of a policy with the export columns and IdP linkage (cursor pagination, limit)."),
+    "cloud.auth_policy.add_users": _control("POST", "/admin/control/v1/orgs/{org_id}/auth-policy/{policy_id}/add-users",
+                                            "Add managed accounts {\"users\": [emails]} to a policy, moving them from "
+                                            "their current one; 202 {taskId, taskLink}. Re-sending is harmless "
+                                            "(members already in the policy stay), so it is retry-safe.",
+                                            retry_safe=True),
+    "cloud.auth_policy.task": _control("GET", "/admin/control/v1/orgs/{org_id}/auth-policy/task/{task_id}",
+                                       "Status of an add-users task: {inProgressCount, successCount, failureCount, "
+                                       "failureReasons: [{emails, details: {status, title, detail}}]}; finished when "
+                                       "inProgressCount is 0."),
+    "cloud.auth_policy.bulk_fetch": _control("POST", "/admin/control/v1/orgs/{org_id}/users/auth-policies/bulk-fetch",
+                                             "Policy of each managed account {\"accountIds\": [...]}: an array of "
+                                             "UserPolicyInfo items (email first; the other fields are not shown in the "
+                                             "reference: matched by account id, else email); read-only.",
+                                             retry_safe=True),
+    "cloud.auth_policy.list": _auth_policies_ui("GET", "/admin/control/v1/orgs/{org_id}/auth-policies",
+                                                "Authentication policies with their settings (Security > "
+                                                "Authentication policies): {data: [{id, name, type, isDefault, "
+                                                "memberCount, settings}], meta: {guardStandard}, links}."),
+    "cloud.auth_policy.create": _auth_policies_ui("POST", "/admin/control/v1/orgs/{org_id}/auth-policies",
+                                                  "Create a policy {name, type, settings: {sso, twoStepVerification, "
+                                                  "apiTokens, thirdPartyLogin, password, idleSessionMinutes}}."),
+    "cloud.auth_policy.update": _auth_policies_ui("PUT", "/admin/control/v1/orgs/{org_id}/auth-policies/{policy_id}",
+                                                  "Change a policy's name or settings."),
+    "cloud.auth_policy.delete": _auth_policies_ui("DELETE", "/admin/control/v1/orgs/{org_id}/auth-policies/{policy_id}",
+                                                  "Delete a policy that has no members."),
+    "cloud.auth_policy.members": _auth_policies_ui(
+        "GET", "/admin/control/v1/orgs/{org_id}/auth-policies/{policy_id}/members",
+        "Members of a policy with the export columns and IdP linkage (cursor pagination, limit)."),
 
     # --- Atlassian Cloud: SCIM user provisioning -------------------------------------------------------
-    "scim.users": _endpoint(
-        "GET", "/scim/directory/{directory_id}/Users", "scim", PUBLIC, _SCIM_API + "api-group-users/",
-        "Users of the provisioning directory (startIndex/count, 100 a page)."),
-    "scim.groups": _endpoint(
-        "GET", "/scim/directory/{directory_id}/Groups", "scim", PUBLIC, _SCIM_API + "api-group-groups/",
-        "Groups (filter=displayName eq \"x\", startIndex/count)."),
-    "scim.groups.create": _endpoint(
-        "POST", "/scim/directory/{directory_id}/Groups", "scim", PUBLIC, _SCIM_API + "api-group-groups/",
-        "Create a group {displayName}; 409 when the name exists."),
-    "scim.groups.patch": _endpoint(
-        "PATCH", "/scim/directory/{directory_id}/Groups/{group_id}", "scim", PUBLIC, _SCIM_API + "api-group-groups/",
-        "Add or remove members (PatchOp)."),
+    "scim.users": _scim("GET", "/scim/directory/{directory_id}/Users",
+                        "Users of the provisioning directory (startIndex/count, 100 a page).", page="api-group-users/"),
+    "scim.groups": _scim_groups("GET", "/scim/directory/{directory_id}/Groups", "Groups (filter=displayName eq \"x\", startIndex/count)."),
+    "scim.groups.create": _scim_groups("POST", "/scim/directory/{directory_id}/Groups", "Create a group {displayName}; 409 when the name exists."),
+    "scim.groups.patch": _scim_groups("PATCH", "/scim/directory/{directory_id}/Groups/{group_id}", "Add or remove members (PatchOp)."),
 }
 
 
@@ -295,15 +264,23 @@ _SEEN_UPM = ("no Atlassian reference page documents UPM's REST resources; checke
              "UPM's own media-type table")
 _SEEN_ORG = "the Organizations REST API reference (and the jira.js client generated from its OpenAPI spec)"
 
+
+def _against(source, left_out):
+    """CHECKED entries of operations checked against one `source`: ``{operation: what it leaves out}``."""
+    return dict((operation, (source, silent)) for operation, silent in left_out.items())
+
+
 # What each public endpoint was checked against, and what that reference leaves out (read defensively).
 CHECKED = {
     "jira.server_info": (_JIRA_REST + " serverInfo", "nothing the modules read (version, versionNumbers, baseUrl, "
                          "buildNumber, deploymentType are documented)"),
-    "upm.plugins": (_SEEN_UPM, "the installed list's body; only the upm-token response header is read"),
-    "upm.install": (_SEEN_UPM, "the 202 body beyond status and links.self; a task id is also taken from Location"),
-    "upm.task": (_SEEN_UPM, "any body on the final 303 (none is read); failure fields errorMessage / subCode"),
-    "upm.plugin": (_SEEN_UPM, "fields beyond key, version, enabled"),
-    "upm.uninstall": (_SEEN_UPM, "the success status (200 or 204 both accepted)"),
+    **_against(_SEEN_UPM, {
+        "upm.plugins": "the installed list's body; only the upm-token response header is read",
+        "upm.install": "the 202 body beyond status and links.self; a task id is also taken from Location",
+        "upm.task": "any body on the final 303 (none is read); failure fields errorMessage / subCode",
+        "upm.plugin": "fields beyond key, version, enabled",
+        "upm.uninstall": "the success status (200 or 204 both accepted)",
+    }),
     "marketplace.version_latest": (_MARKETPLACE + " (query parameters application, applicationBuild, hosting) and "
                                    "public Marketplace clients (versions/latest, _links.artifact.href)",
                                    "the error body of a 404; the compatibilities model beyond dataCenter min/max "
@@ -374,8 +351,8 @@ CHECKED = {
 }
 
 
-class UnknownOperation(KeyError):
-    pass
+class UnknownOperation(CollectionError):
+    """An operation id that is not in the table (a typo in the collection's own code)."""
 
 
 def resolve(operation, overrides=None):
@@ -386,7 +363,7 @@ def resolve(operation, overrides=None):
     try:
         endpoint = ENDPOINTS[operation]
     except KeyError:
-        raise UnknownOperation(operation)
+        raise UnknownOperation("unknown API operation %r: it is not in the contract table" % (operation,))
     override = (overrides or {}).get(operation)
     if not override:
         return endpoint

@@ -431,6 +431,13 @@ class ByokRoleStack:
 
     # ---- writing -----------------------------------------------------------------------------------------------
 
+    def _template_request(self):
+        """What create, update and the reset preview ask CloudFormation to deploy: Atlassian's template with the
+        wanted parameters, under the stack's name."""
+        return dict(StackName=self.settings.stack_name, TemplateURL=self.settings.template_url,
+                    Parameters=parameter_list(desired_parameters(self.settings.key_management_account)),
+                    Capabilities=CAPABILITIES)
+
     def _create(self):
         name = self.settings.stack_name
         self.result["changed"] = True
@@ -445,14 +452,9 @@ class ByokRoleStack:
                                role_trust_principals=FROM_TEMPLATE)
             return None
         try:
-            self.clients.cloudformation.create_stack(
-                StackName=name,
-                TemplateURL=self.settings.template_url,
-                Parameters=parameter_list(desired_parameters(self.settings.key_management_account)),
-                Capabilities=CAPABILITIES,
-                OnFailure="ROLLBACK",
-                EnableTerminationProtection=self.settings.termination_protection,
-            )
+            self.clients.cloudformation.create_stack(OnFailure="ROLLBACK",
+                                                     EnableTerminationProtection=self.settings.termination_protection,
+                                                     **self._template_request())
         except ClientError as exc:
             if error_code(exc) != "AlreadyExistsException":
                 raise StackError("cannot create stack %s: %s" % (name, error_message(exc)))
@@ -475,12 +477,7 @@ class ByokRoleStack:
     def _update(self, stack):
         name = self.settings.stack_name
         try:
-            self.clients.cloudformation.update_stack(
-                StackName=name,
-                TemplateURL=self.settings.template_url,
-                Parameters=parameter_list(desired_parameters(self.settings.key_management_account)),
-                Capabilities=CAPABILITIES,
-            )
+            self.clients.cloudformation.update_stack(**self._template_request())
         except ClientError as exc:
             if any(marker in error_message(exc) for marker in _NO_CHANGES_MARKERS):
                 self.before, self.after = {}, {}
@@ -503,14 +500,10 @@ class ByokRoleStack:
         change_set_name = "dcops-byok-reset-preview-%s" % uuid.uuid4().hex[:12]
         try:
             change_set_id = cloudformation.create_change_set(
-                StackName=self.settings.stack_name,
                 ChangeSetName=change_set_name,
                 ChangeSetType="UPDATE",
-                TemplateURL=self.settings.template_url,
-                Parameters=parameter_list(desired_parameters(self.settings.key_management_account)),
-                Capabilities=CAPABILITIES,
                 Description="dcops.atlassian_cloud.byok_role check mode preview; deleted right away",
-            )["Id"]
+                **self._template_request())["Id"]
         except ClientError as exc:
             if any(marker in error_message(exc) for marker in _NO_CHANGES_MARKERS):
                 self.before, self.after = {}, {}

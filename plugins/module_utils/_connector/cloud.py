@@ -29,20 +29,11 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.s
 )
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiError
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.urls import normalize_base_url
 
 
 class ConnectorError(CollectionError):
     """A request the product would refuse, or a connector that cannot be found; the text says what to do."""
-
-
-def normalize_base_url(url):
-    """Base URLs compare without a trailing slash and with scheme and host in lower case."""
-    url = (url or "").strip().rstrip("/")
-    scheme, sep, rest = url.partition("://")
-    if not sep:
-        return url
-    host, slash, path = rest.partition("/")
-    return "%s://%s%s%s" % (scheme.lower(), host.lower(), slash, path)
 
 
 def connector_view(body):

@@ -23,15 +23,14 @@ import tempfile
 import zipfile
 from xml.etree import ElementTree
 
+# httpx comes through the client, which imports it without its command-line client (see _api/client.py).
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import httpx
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
 
 try:
     import certifi
-    import httpx
-
-    HAS_HTTPX = True
-except ImportError:  # pragma: no cover - the module reports httpx through missing_required_lib first
-    HAS_HTTPX = False
+except ImportError:  # pragma: no cover - an httpx dependency; the module reports httpx through missing_required_lib first
+    certifi = None
 
 DESCRIPTOR = "atlassian-plugin.xml"
 MANIFEST = "META-INF/MANIFEST.MF"

@@ -12,11 +12,7 @@ import re
 from xml.etree import ElementTree
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
-
-try:
-    from urllib.parse import urlsplit
-except ImportError:  # pragma: no cover - Python 2 is not supported by the collection
-    from urlparse import urlsplit
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.urls import normalize_base_url
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiError
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._dc.upm import version_key
@@ -178,15 +174,6 @@ def connection_plan(facts, url, apps, private=False):
     return plan, refusal
 
 
-def normal_url(url):
-    """A base URL as products compare it: scheme and host in lower case, no trailing slash, default port dropped."""
-    parts = urlsplit((url or "").strip())
-    host = (parts.hostname or "").lower()
-    default = {"https": 443, "http": 80}.get(parts.scheme.lower())
-    netloc = host if parts.port in (None, default) else "%s:%d" % (host, parts.port)
-    return "%s://%s%s" % (parts.scheme.lower(), netloc, parts.path.rstrip("/"))
-
-
 def is_system_admin(client):
     """Whether the client's user administers the instance: UPM hands its upm-token header only to system
     administrators (a read; the token is one-time and unused here)."""
@@ -221,7 +208,7 @@ def preconditions(client, facts, url, require_cloud_connector=False, require_adm
             "with a system administrator's credentials" % url)})
     if expected_base_url is not None:
         reported = facts.get("base_url")
-        same = normal_url(reported) == normal_url(expected_base_url)
+        same = normalize_base_url(reported) == normalize_base_url(expected_base_url)
         checks.append({"check": "base_url", "ok": same, "detail": (
             "the product reports the base URL %s" % reported if same else
             "the product reports the base URL %s in its general configuration, not %s: register the one users "
@@ -231,4 +218,4 @@ def preconditions(client, facts, url, require_cloud_connector=False, require_adm
 
 
 __all__ = ["APPS", "ApiError", "ProductError", "app_choice", "connection_plan", "gather", "gate_message", "is_pre_release",
-           "is_system_admin", "meets_minimum", "normal_url", "parse_version", "parse_manifest", "preconditions"]
+           "is_system_admin", "meets_minimum", "parse_version", "parse_manifest", "preconditions"]

@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import dataclasses
 import ipaddress
 import os
 import re
@@ -167,13 +168,13 @@ class CommandRunner(object):
         return rc, out, err
 
 
+@dataclasses.dataclass(eq=False, repr=False)  # a plain object's identity and repr: contents stay out of reprs
 class FileChange(object):
-    """A file the module owns (or a section of one) and its content before and after."""
+    """A file the module owns (or a section of one) and its content before and after (None: no file)."""
 
-    def __init__(self, path, before, after):
-        self.path = path
-        self.before = before
-        self.after = after
+    path: str
+    before: str
+    after: str
 
     @property
     def changed(self):

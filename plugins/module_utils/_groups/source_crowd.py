@@ -26,6 +26,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
+import dataclasses
 from xml.etree import ElementTree
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import HAS_HTTPX, ApiClient, ApiError
@@ -42,20 +44,19 @@ class CrowdSourceError(CollectionError):
     """Crowd could not be read."""
 
 
+@dataclasses.dataclass(eq=False, repr=False)  # no generated repr: it would show the application password
 class CrowdSettings:
     """The `crowd` option of the module, with its defaults."""
 
-    def __init__(self, url, application_name, application_password, validate_certs=True, ca_path=None,
-                 page_size=1000, timeout=30, read_mode="memberships", inactive_users="exclude"):
-        self.url = url
-        self.application_name = application_name
-        self.application_password = application_password
-        self.validate_certs = validate_certs
-        self.ca_path = ca_path
-        self.page_size = page_size
-        self.timeout = timeout
-        self.read_mode = read_mode
-        self.inactive_users = inactive_users
+    url: str
+    application_name: str
+    application_password: str
+    validate_certs: bool = True
+    ca_path: str = None
+    page_size: int = 1000
+    timeout: int = 30
+    read_mode: str = "memberships"
+    inactive_users: str = "exclude"
 
 
 def _inactive(user):
@@ -118,22 +119,19 @@ def read_crowd(settings, client=None):
 
     Its `counters` hold the HTTP requests sent (`http_requests`, retries included).
     """
-    own_client = client is None
-    if own_client:
-        client = ApiClient(settings.url, auth=("basic", settings.application_name, settings.application_password),
-                           validate_certs=settings.validate_certs, ca_path=settings.ca_path,
-                           timeout=settings.timeout)
-    calls_before = client.calls
-    try:
-        names = [g["name"] for g in _paged(client, "crowd.groups", "groups", {"entity-type": "group"}, settings.page_size)]
-        read = _memberships if settings.read_mode == "memberships" else _per_group
-        groups, users, inactive = read(client, settings, names)
-        requests = client.calls - calls_before
-    except ApiError as exc:
-        raise CrowdSourceError("cannot read nested groups from Crowd at %s: %s" % (settings.url, exc))
-    finally:
-        if own_client:
-            client.close()
+    with contextlib.ExitStack() as owned:
+        if client is None:  # a client of its own, closed here; a given one stays open for its owner
+            client = owned.enter_context(ApiClient(
+                settings.url, auth=("basic", settings.application_name, settings.application_password),
+                validate_certs=settings.validate_certs, ca_path=settings.ca_path, timeout=settings.timeout))
+        calls_before = client.calls
+        try:
+            names = [g["name"] for g in _paged(client, "crowd.groups", "groups", {"entity-type": "group"}, settings.page_size)]
+            read = _memberships if settings.read_mode == "memberships" else _per_group
+            groups, users, inactive = read(client, settings, names)
+            requests = client.calls - calls_before
+        except ApiError as exc:
+            raise CrowdSourceError("cannot read nested groups from Crowd at %s: %s" % (settings.url, exc))
     if settings.inactive_users == "exclude":
         groups = dict((name, ([u for u in direct if u not in inactive], children))
                       for name, (direct, children) in groups.items())

@@ -29,6 +29,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import dataclasses
 import ssl
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
@@ -93,36 +94,37 @@ def _first(attributes, name):
     return str(values[0]) if values else None
 
 
+@dataclasses.dataclass(eq=False, repr=False)  # no generated repr: it would show the bind password
 class LdapSettings:
     """What to read and how: the `ldap` option of the module, with its defaults."""
 
-    def __init__(self, server_uri, base_dn, bind_dn=None, bind_password=None, group_base_dn=None,
-                 user_base_dn=None, group_filter=DEFAULT_GROUP_FILTER, user_filter=DEFAULT_USER_FILTER,
-                 group_name_attribute="cn", username_attribute="uid", email_attribute="mail",
-                 email_fallback_attribute=None, disabled_users="exclude", in_chain_groups=None,
-                 page_size=500, start_tls=False, validate_certs=True, ca_path=None, timeout=30):
-        self.server_uri = server_uri
-        self.base_dn = base_dn
-        self.bind_dn = bind_dn
-        self.bind_password = bind_password
-        self.group_base_dn = group_base_dn or base_dn
-        self.user_base_dn = user_base_dn or base_dn
-        self.group_filter = group_filter
-        self.user_filter = user_filter
-        self.group_name_attribute = group_name_attribute
-        self.username_attribute = username_attribute
-        self.email_attribute = email_attribute
-        self.email_fallback_attribute = email_fallback_attribute
-        self.disabled_users = disabled_users
-        self.in_chain_groups = list(in_chain_groups or [])
-        if not isinstance(page_size, int) or page_size < 1:
+    server_uri: str
+    base_dn: str
+    bind_dn: str = None
+    bind_password: str = None
+    group_base_dn: str = None  # base_dn when not given
+    user_base_dn: str = None  # base_dn when not given
+    group_filter: str = DEFAULT_GROUP_FILTER
+    user_filter: str = DEFAULT_USER_FILTER
+    group_name_attribute: str = "cn"
+    username_attribute: str = "uid"
+    email_attribute: str = "mail"
+    email_fallback_attribute: str = None
+    disabled_users: str = "exclude"
+    in_chain_groups: list = None
+    page_size: int = 500
+    start_tls: bool = False
+    validate_certs: bool = True
+    ca_path: str = None
+    timeout: int = 30
+
+    def __post_init__(self):
+        self.group_base_dn = self.group_base_dn or self.base_dn
+        self.user_base_dn = self.user_base_dn or self.base_dn
+        self.in_chain_groups = list(self.in_chain_groups or [])
+        if not isinstance(self.page_size, int) or self.page_size < 1:
             raise LdapSourceError("ldap.page_size must be 1 or more, got %r: a page of nothing would read an empty "
-                                  "directory" % (page_size,))
-        self.page_size = page_size
-        self.start_tls = start_tls
-        self.validate_certs = validate_certs
-        self.ca_path = ca_path
-        self.timeout = timeout
+                                  "directory" % (self.page_size,))
 
 
 def _connect(settings):

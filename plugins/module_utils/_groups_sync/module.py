@@ -96,12 +96,13 @@ def run_sync(module, flat, users, output=None, under=None):
     output = output or {}
     client = scim_client(module) if params["target"] == "scim" else cloud_client(module)
     try:
-        result = sync_to_cloud(client, flat, params["target"], prune=params["prune"],
-                               managed_marker=params["managed_marker"], check_mode=module.check_mode,
-                               users=users, directory_id=params["directory_id"], org_id=params["org_id"],
-                               batch_size=params["batch_size"], diff=module._diff,
-                               max_removal_share=params["max_removal_share"],
-                               confirm_removals=params["confirm_removals"])
+        with client:
+            result = sync_to_cloud(client, flat, params["target"], prune=params["prune"],
+                                   managed_marker=params["managed_marker"], check_mode=module.check_mode,
+                                   users=users, directory_id=params["directory_id"], org_id=params["org_id"],
+                                   batch_size=params["batch_size"], diff=module._diff,
+                                   max_removal_share=params["max_removal_share"],
+                                   confirm_removals=params["confirm_removals"])
     except SyncFailed as exc:
         for warning in exc.result.pop("warnings"):
             module.warn(warning)
@@ -110,8 +111,6 @@ def run_sync(module, flat, users, output=None, under=None):
         fail_from_exception(module, exc, msg=_needs_guard(params, exc) or "Cannot read the cloud groups", **output)
     except (CollectionError, ValueError) as exc:
         fail_from_exception(module, exc, **output)
-    finally:
-        client.close()
     for warning in result.pop("warnings"):
         module.warn(warning)
     if result["missing_in_cloud"]:

@@ -13,14 +13,16 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import dataclasses
 
+
+@dataclasses.dataclass(eq=False, repr=False)  # a plain object's identity and repr, as before
 class SyncPlan:
     """Groups to create and per-group member additions and removals, all sorted."""
 
-    def __init__(self, create_groups, add, remove):
-        self.create_groups = create_groups
-        self.add = add
-        self.remove = remove
+    create_groups: list
+    add: dict
+    remove: dict
 
     @property
     def empty(self):

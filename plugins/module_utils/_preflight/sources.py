@@ -125,34 +125,36 @@ def _truthy(value):
     return str(value).strip().casefold() not in ("false", "no", "0", "inactive", "disabled")
 
 
+def _csv_rows(path, wanted, required):
+    """The rows of a CSV export as ``{key: value}`` for the `wanted` columns found in its header (the aliases of
+    each key, case-folded); a header without the `required` keys is a SourceError."""
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        columns = _columns(reader.fieldnames, wanted)
+        _require(columns, required, path)
+        for row in reader:
+            yield dict((key, row.get(column)) for key, column in columns.items())
+
+
 def read_csv(name, product, users_csv, memberships_csv=None):
     instance = Instance(name, product)
     try:
-        with open(users_csv, newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            columns = _columns(reader.fieldnames, USER_COLUMNS)
-            _require(columns, ("username", "email"), users_csv)
-            for row in reader:
-                username = (row.get(columns["username"]) or "").strip()
-                if not username:
-                    continue
-                active = _truthy(row.get(columns["active"], "true")) if "active" in columns else True
-                display = row.get(columns["display_name"]) if "display_name" in columns else None
-                instance.add_user(username, row.get(columns["email"]), display, active)
+        for row in _csv_rows(users_csv, USER_COLUMNS, ("username", "email")):
+            username = (row["username"] or "").strip()
+            if not username:
+                continue
+            active = _truthy(row["active"]) if "active" in row else True
+            instance.add_user(username, row["email"], row.get("display_name"), active)
         # every user is listed; who is in no group is known only with the memberships
         instance.users_listed = bool(memberships_csv)
         if memberships_csv:
-            with open(memberships_csv, newline="", encoding="utf-8-sig") as handle:
-                reader = csv.DictReader(handle)
-                columns = _columns(reader.fieldnames, MEMBERSHIP_COLUMNS)
-                _require(columns, ("group", "username"), memberships_csv)
-                for row in reader:
-                    group = (row.get(columns["group"]) or "").strip()
-                    username = (row.get(columns["username"]) or "").strip()
-                    if group and username:
-                        instance.groups.setdefault(group, set()).add(username)
-                        if username not in instance.users:
-                            instance.add_user(username)
+            for row in _csv_rows(memberships_csv, MEMBERSHIP_COLUMNS, ("group", "username")):
+                group = (row["group"] or "").strip()
+                username = (row["username"] or "").strip()
+                if group and username:
+                    instance.groups.setdefault(group, set()).add(username)
+                    if username not in instance.users:
+                        instance.add_user(username)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise SourceError("cannot read the CSV export of %s: %s" % (name, exc))
     return instance

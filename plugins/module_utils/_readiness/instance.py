@@ -17,24 +17,13 @@ import fnmatch
 import re
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiError
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.cloud import normalize_base_url
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.urls import normalize_base_url
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.dc import DcConnector
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.status import (
-    CONNECTED,
-    INTERRUPTED,
-)
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.status import CONNECTED, INTERRUPTED
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._dc import allowlist, info
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._dc.upm import Upm, compare_versions
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._preflight import sources
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._readiness.checks import (
-    DONE,
-    MISSING,
-    RISK,
-    UNKNOWN,
-    check,
-    unknown,
-    unknown_from_error,
-)
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._readiness.checks import DONE, MISSING, RISK, UNKNOWN, check, unknown, unknown_from_error
 
 CLOUD_URL = "https://api.atlassian.com"
 COMPANION_KEY = "com.atlassian.cloud-companion"
@@ -44,9 +33,7 @@ INSTANCE_CHECKS = ("version", "base_url", "allowlist", "companion", "dc_connecto
 def _covers(rule, url=CLOUD_URL):
     """Whether an allowlist rule lets the instance reach `url`."""
     expression = rule["expression"]
-    if rule["type"] == "domain":
-        return normalize_base_url(expression) == normalize_base_url(url)
-    if rule["type"] == "exact":
+    if rule["type"] in ("domain", "exact"):
         return normalize_base_url(expression) == normalize_base_url(url)
     if rule["type"] == "wildcard":
         return fnmatch.fnmatchcase(url, expression) or fnmatch.fnmatchcase(url + "/", expression)

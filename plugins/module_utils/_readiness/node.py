@@ -14,23 +14,9 @@ __metaclass__ = type
 import socket
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._firewall import backends
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._firewall.common import (
-    FirewallError,
-    RuleSet,
-    resolve_destinations,
-)
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._readiness.checks import (
-    DONE,
-    MISSING,
-    RISK,
-    UNKNOWN,
-    check,
-    unknown,
-)
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._tomcat.server_xml import (
-    ServerXml,
-    ServerXmlError,
-)
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._firewall.common import FirewallError, RuleSet, resolve_destinations
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._readiness.checks import DONE, MISSING, RISK, UNKNOWN, check, unknown
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._tomcat.server_xml import ServerXml, ServerXmlError
 
 NODE_CHECKS = ("egress", "tunnel", "tomcat")
 TUNNEL_ATTRIBUTES = ("secure", "scheme", "proxyName", "proxyPort")

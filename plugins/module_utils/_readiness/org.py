@@ -15,28 +15,15 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiError
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.urls import normalize_base_url
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._auth_policy import policies as auth_policies
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._auth_policy.members import managed_accounts
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._cloud import org as cloud_org
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.cloud import (
-    OrgConnectors,
-    normalize_base_url,
-)
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.status import (
-    CONNECTED,
-    INTERRUPTED,
-)
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.cloud import OrgConnectors
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.status import CONNECTED, INTERRUPTED
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups.flatten import CycleError, flatten
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._preflight import analysis, sources
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._readiness.checks import (
-    DONE,
-    MISSING,
-    RISK,
-    UNKNOWN,
-    check,
-    unknown,
-    unknown_from_error,
-)
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._readiness.checks import DONE, MISSING, RISK, UNKNOWN, check, unknown, unknown_from_error
 
 ORG_CHECKS = ("auth_policies", "policy_coverage", "sso_idp", "byok", "nested_groups", "preflight")
 SAMPLE = 10

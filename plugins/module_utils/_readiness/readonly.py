@@ -15,6 +15,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.contract import resolve
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
 
 try:
     from urllib.parse import urlsplit
@@ -24,7 +25,7 @@ except ImportError:  # pragma: no cover - Python 2 is not supported by the colle
 READ_ONLY_POSTS = frozenset(("cloud.groups.search", "cloud.users.search", "cloud.auth_policy.bulk_fetch"))
 
 
-class WriteRefused(Exception):
+class WriteRefused(CollectionError):
     """The collectors tried to send a request that could change something."""
 
 

@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import codecs
+import dataclasses
 import re
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
@@ -51,31 +52,31 @@ class ServerXmlSelectionError(ServerXmlError):
         self.candidates = candidates
 
 
+@dataclasses.dataclass(eq=False, repr=False)  # a plain object's identity and repr: a value may be a keystorePass
 class Attribute(object):
     """One attribute of a start tag as written: leading whitespace, then `name=quote value quote`."""
 
-    def __init__(self, space, name, equals, quote, raw_value):
-        self.space = space
-        self.name = name
-        self.equals = equals
-        self.quote = quote
-        self.raw_value = raw_value
+    space: str
+    name: str
+    equals: str
+    quote: str
+    raw_value: str
 
     def text(self):
         return self.name + self.equals + self.quote + self.raw_value + self.quote
 
 
+@dataclasses.dataclass(eq=False, repr=False)  # a plain object's identity and repr: a value may be a keystorePass
 class StartTag(object):
     """A start tag's exact text split into its parts, with its offsets in the document text."""
 
-    def __init__(self, name, start, end, attributes, trailing_space, close, line):
-        self.name = name
-        self.start = start
-        self.end = end
-        self.attributes = attributes
-        self.trailing_space = trailing_space
-        self.close = close
-        self.line = line
+    name: str
+    start: int
+    end: int
+    attributes: list
+    trailing_space: str
+    close: str
+    line: int
 
     def render(self):
         parts = ["<", self.name]
@@ -184,13 +185,13 @@ def is_plain_http(element):
     return "ajp" not in protocol and (element.get("SSLEnabled") or "").strip().lower() != "true"
 
 
+@dataclasses.dataclass(eq=False, repr=False)  # a plain object's identity and repr, as before
 class Connector(object):
     """A Connector element found outside comments: its position, lxml element and start tag."""
 
-    def __init__(self, index, element, tag):
-        self.index = index
-        self.element = element
-        self.tag = tag
+    index: int
+    element: object  # the lxml element
+    tag: StartTag
 
     @property
     def port(self):

@@ -6,11 +6,8 @@ import stat
 import pytest
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector import credentials as creds
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.cloud import (
-    ConnectorError,
-    ensure,
-    normalize_base_url,
-)
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.urls import normalize_base_url
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.cloud import ConnectorError, ensure
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.status import label, wait_for
 
 SECRET = {"client_id": "cc_1", "client_secret": "ccs_very-secret"}
