@@ -99,9 +99,24 @@ def run_playbook(playbook, *, inventory=None, extra_vars=None, check=False, diff
         return PlaybookRun(proc.returncode, proc.stdout, proc.stderr, results)
 
 
+class ModuleResult(dict):
+    """A module's JSON result, with its exit code (`rc`) and its raw standard output (`output`) alongside.
+
+    Warnings read as the messages a user sees: ansible-core 2.19 reports them as events, ansible-playbook
+    prints their text."""
+
+    def __init__(self, rc, output):
+        super().__init__(json.loads(output))
+        self.rc = rc
+        self.output = output
+        if "warnings" in self:
+            self["warnings"] = [w["event"]["msg"] if isinstance(w, dict) else w for w in self["warnings"]]
+
+
 def run_module_in_process(module, args, capsys, check_mode=False, diff=False, no_log=False):
-    """Run a module's main() in this process (its HTTP traffic stays real) and return
-    (exit code, parsed result, raw output). Much faster than a playbook for many small cases."""
+    """Run a module's main() in this process (its HTTP traffic and file writes stay real) and return its
+    ModuleResult. Much faster than a playbook for many small cases. Tests reach it through the `run_module`
+    fixture (tests/conftest.py)."""
     import pytest
     from ansible.module_utils import _internal as module_utils_internal
     from ansible.module_utils.common import warnings as module_warnings
@@ -119,5 +134,4 @@ def run_module_in_process(module, args, capsys, check_mode=False, diff=False, no
             module.main()
     finally:
         module_utils_internal.is_controller = was_controller
-    out = capsys.readouterr().out
-    return exited.value.code or 0, json.loads(out), out
+    return ModuleResult(exited.value.code or 0, capsys.readouterr().out)
