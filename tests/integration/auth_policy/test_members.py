@@ -103,7 +103,7 @@ def test_individual_mode_sends_at_most_20_per_request(run_module, sandbox):
     result = run_module("auth_policy_members", connection="cloud", policy="Bots", members=emails, mode="individual")
     assert result["summary"]["added"] == 45
     assert [t["users"] for t in result["tasks"]] == [20, 20, 5]
-    assert len(writes(sandbox)) == 3
+    assert len(writes(sandbox)) == 3, "one add-users request per task: the product takes 20 at a time in individual mode"
     too_big = run_module("auth_policy_members", connection="cloud", policy="Bots", members=emails, mode="individual", batch_size=21)
     assert too_big["failed"] and "1 to 20 in individual mode" in too_big["msg"]
     assert run_module("auth_policy_members", connection="cloud", policy="Bots", members=emails, batch_size=10001)["failed"]
@@ -175,7 +175,8 @@ def test_12000_members_two_tasks_polled_to_the_end_rerun_and_check_write_nothing
     first = run_module("auth_policy_members", connection="cloud", policy=policy_id, members=emails, diff=True)
     assert not first.get("failed"), first.get("msg")
     assert [t["users"] for t in first["tasks"]] == [10000, 2000]
-    assert len(writes(sandbox)) == 2 and _ui_internal_calls(sandbox) == []
+    assert len(writes(sandbox)) == 2, "one add-users request per bulk task of at most 10,000"
+    assert _ui_internal_calls(sandbox) == []
     assert [t["status"] for t in first["tasks"]] == ["SUCCEEDED", "SUCCEEDED"]
     # each task was polled until inProgressCount was 0, and not once more
     assert [task.get("pollsAfterDone") for task in area_state(sandbox)["tasks"].values()] == [1, 1]
@@ -290,7 +291,7 @@ def test_25000_members_take_exactly_3_bulk_tasks_and_a_rerun_writes_nothing(run_
     assert not first.get("failed"), first.get("msg")
     assert first["summary"]["added"] == 25000
     assert [t["users"] for t in first["tasks"]] == [10000, 10000, 5000]
-    assert len(writes(sandbox)) == 3
+    assert len(writes(sandbox)) == 3, "one add-users request per bulk task of at most 10,000"
     assert not [e for e in sandbox.log("cloud") if e["path"].endswith("/users/acct-00001")], "no per-user GET"
     state = area_state(sandbox)
     assert sum(1 for a in state["accounts"].values() if a["policy"] != DEFAULT_POLICY_ID) == 25000

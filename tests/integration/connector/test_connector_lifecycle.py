@@ -84,6 +84,7 @@ def test_forced_interruption_is_reported_by_a_bounded_wait(run_module, sandbox, 
     # Applying credentials again repairs the link.
     repaired = run_module("org_connector", connection="cloud", connector_id=created["id"], state="rotated",
                           credentials_dest=str(dest))
+    assert repaired.rc == 0 and repaired["changed"], repaired
     assert _apply(run_module, dest)["status"] == "Connected"
 
 
