@@ -1,8 +1,11 @@
-"""Test-wide fixtures: the collection on sys.path, and the session's sandbox."""
+"""Test-wide fixtures: the collection on sys.path, the session's sandbox, and the one in-process module runner."""
 
+import importlib
 import os
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 COLLECTIONS = ROOT / ".build" / "collections"
@@ -30,3 +33,27 @@ for extra in (ROOT / "tests" / "integration", ROOT / "tests" / "sandbox"):
         sys.path.insert(0, str(extra))
 
 pytest_plugins = ["sandbox_fixtures"]
+
+MODULES = "ansible_collections.dcops.atlassian_cloud.plugins.modules."
+
+
+@pytest.fixture
+def run_module(request, capsys):
+    """run_module(module, args=None, *, connection=None, check_mode=False, diff=False, no_log=False, **options)
+    runs a module in this process and returns its ModuleResult (the JSON result; `.rc`, `.output`).
+
+    `module` is a module object or its name; `args` and `options` are its arguments (options win);
+    `connection` ("cloud", "scim" or a Data Center persona) puts the sandbox's connection arguments first."""
+    from helpers import run_module_in_process
+
+    def run(module, args=None, /, *, connection=None, check_mode=False, diff=False, no_log=False, **options):
+        if isinstance(module, str):
+            module = importlib.import_module(MODULES + module)
+        params = {}
+        if connection is not None:
+            params.update(request.getfixturevalue("sandbox").params(connection))
+        params.update(args or {})
+        params.update(options)
+        return run_module_in_process(module, params, capsys, check_mode=check_mode, diff=diff, no_log=no_log)
+
+    return run

@@ -1,14 +1,21 @@
-"""Run ansible-playbook against the working tree and read back every task's result."""
+"""The tests' runners: ansible-playbook against the working tree (every task's result read back), a module in
+this process, and an endpoint that echoes what it is sent."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 COLLECTIONS = ROOT / ".build" / "collections"
@@ -59,6 +66,13 @@ def ansible_env(extra=None):
     return env
 
 
+def task_play(module, args, name):
+    """A playbook of one task on localhost, named `name`: dcops.atlassian_cloud.`module` with `args`."""
+    play = {"hosts": "localhost", "gather_facts": False,
+            "tasks": [{"name": name, "dcops.atlassian_cloud." + module: args}]}
+    return yaml.safe_dump([play], sort_keys=False)
+
+
 def run_playbook(playbook, *, inventory=None, extra_vars=None, check=False, diff=False,
                  verbosity=0, env=None, args=(), timeout=600):
     """Run a playbook (a path, or YAML text) and return a PlaybookRun.
@@ -99,9 +113,24 @@ def run_playbook(playbook, *, inventory=None, extra_vars=None, check=False, diff
         return PlaybookRun(proc.returncode, proc.stdout, proc.stderr, results)
 
 
+class ModuleResult(dict):
+    """A module's JSON result, with its exit code (`rc`) and its raw standard output (`output`) alongside.
+
+    Warnings read as the messages a user sees: ansible-core 2.19 reports them as events, ansible-playbook
+    prints their text."""
+
+    def __init__(self, rc, output):
+        super().__init__(json.loads(output))
+        self.rc = rc
+        self.output = output
+        if "warnings" in self:
+            self["warnings"] = [w["event"]["msg"] if isinstance(w, dict) else w for w in self["warnings"]]
+
+
 def run_module_in_process(module, args, capsys, check_mode=False, diff=False, no_log=False):
-    """Run a module's main() in this process (its HTTP traffic stays real) and return
-    (exit code, parsed result, raw output). Much faster than a playbook for many small cases."""
+    """Run a module's main() in this process (its HTTP traffic and file writes stay real) and return its
+    ModuleResult. Much faster than a playbook for many small cases. Tests reach it through the `run_module`
+    fixture (tests/conftest.py)."""
     import pytest
     from ansible.module_utils import _internal as module_utils_internal
     from ansible.module_utils.common import warnings as module_warnings
@@ -119,5 +148,80 @@ def run_module_in_process(module, args, capsys, check_mode=False, diff=False, no
             module.main()
     finally:
         module_utils_internal.is_controller = was_controller
-    out = capsys.readouterr().out
-    return exited.value.code or 0, json.loads(out), out
+    return ModuleResult(exited.value.code or 0, capsys.readouterr().out)
+
+
+class ModuleProcess:
+    """A module started as Ansible starts one, in a process of its own: `python -m <module> <JSON args file>`,
+    behind `prefix` when given (nsenter into a node's namespaces, say). For what the in-process runner cannot
+    do: run inside another namespace, or run while the test acts on the world."""
+
+    def __init__(self, module, args, *, check_mode=False, diff=False, prefix=()):
+        handle, self.args_file = tempfile.mkstemp(prefix="module-args-", suffix=".json")
+        with os.fdopen(handle, "w") as out:
+            json.dump({"ANSIBLE_MODULE_ARGS": dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)}, out)
+        self.process = subprocess.Popen(
+            [*prefix, sys.executable, "-m", "ansible_collections.dcops.atlassian_cloud.plugins.modules." + module,
+             self.args_file], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=dict(os.environ, PYTHONPATH=str(COLLECTIONS)))
+
+    def result(self, timeout=300):
+        """Wait for the module to end; its ModuleResult (a test failure when it printed no JSON). Its standard
+        error stays in `self.stderr`."""
+        import pytest
+
+        try:
+            stdout, self.stderr = self.process.communicate(timeout=timeout)
+        finally:
+            os.unlink(self.args_file)
+        try:
+            return ModuleResult(self.process.returncode, stdout)
+        except ValueError:
+            pytest.fail("the module printed no JSON result: %r %r" % (stdout, self.stderr))
+
+
+class _Echo(BaseHTTPRequestHandler):
+    def _answer(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode(errors="replace")
+        payload = ("<html><body><pre>proxy error\n%s\n%s</pre>" % (self.headers, body)).encode()  # not XML: unclosed tags
+        self.send_response(self.server.status)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *_args):
+        pass
+
+
+@contextlib.contextmanager
+def echoing_endpoint(status=200):
+    """A loopback endpoint that does not speak the API a module expects, as a misconfigured proxy: it answers
+    `status` with HTML echoing the request (its headers and body, signatures and tokens included). Yields its URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
+    server.status = status
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield "http://127.0.0.1:%d" % server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def free_port():
+    """A TCP port on loopback that nothing listens on now (the caller binds it soon after)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def stop_process(process, timeout=10):
+    """Stop a server process this test session started: SIGTERM, then SIGKILL after `timeout` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

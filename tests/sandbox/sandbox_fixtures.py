@@ -58,27 +58,31 @@ class SandboxHandle:
         self._admin.put(self._admin_url("cloud", "state"),
                         json={"persona": persona, "area": area, "value": value}).raise_for_status()
 
-    def dc_params(self, name="jira", **extra):
-        """Module parameters for a DC persona (admin basic auth, the sandbox CA)."""
-        persona = self.personas[name]
-        params = {"url": persona["url"], "user": persona["user"], "password": persona["password"],
-                  "ca_path": self.ca_path}
+    # Module argument -> persona field, per credential family; every family also gets the sandbox CA.
+    CONNECTIONS = {
+        "cloud": {"api_url": "url", "org_id": "org_id", "api_key": "api_key"},
+        "scim": {"api_url": "url", "directory_id": "directory_id", "directory_api_key": "directory_api_key"},
+        "dc": {"url": "url", "user": "user", "password": "password"},
+    }
+
+    def params(self, connection, **extra):
+        """Module parameters for `connection`: "cloud" (org admin API key), "scim" (directory API key), or a DC
+        persona's name (its admin basic auth); then `extra`."""
+        family = connection if connection in ("cloud", "scim") else "dc"
+        persona = self.personas["cloud" if family == "scim" else connection]
+        params = {argument: persona[field] for argument, field in self.CONNECTIONS[family].items()}
+        params["ca_path"] = self.ca_path
         params.update(extra)
         return params
+
+    def dc_params(self, name="jira", **extra):
+        return self.params(name, **extra)
 
     def cloud_params(self, **extra):
-        persona = self.personas["cloud"]
-        params = {"api_url": persona["url"], "org_id": persona["org_id"], "api_key": persona["api_key"],
-                  "ca_path": self.ca_path}
-        params.update(extra)
-        return params
+        return self.params("cloud", **extra)
 
     def scim_params(self, **extra):
-        persona = self.personas["cloud"]
-        params = {"api_url": persona["url"], "directory_id": persona["directory_id"],
-                  "directory_api_key": persona["directory_api_key"], "ca_path": self.ca_path}
-        params.update(extra)
-        return params
+        return self.params("scim", **extra)
 
 
 def start_sandbox(workdir, *extra_args):

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import socket
 import subprocess
 import sys
-import tempfile
-import textwrap
 import time
 import urllib.request
 import zipfile
@@ -17,9 +13,8 @@ from pathlib import Path
 
 import boto3
 import pytest
-import yaml
 
-from helpers import COLLECTIONS, run_playbook
+from helpers import ModuleProcess, free_port, run_playbook, stop_process, task_play
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -32,15 +27,9 @@ SECRET_KEY = "byok-fixture-secret"
 MODULE = "ansible_collections.dcops.atlassian_cloud.plugins.modules.byok_role"
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def moto_server(tmp_path_factory):
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("moto") / "moto.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen([sys.executable, str(HERE / "moto_byok.py"), "serve", "-H", "127.0.0.1",
@@ -50,12 +39,7 @@ def moto_server(tmp_path_factory):
         proc.kill()
         pytest.fail(f"moto server did not start: {log.read_text(errors='replace')[-2000:]}")
     yield MotoServer(endpoint, log)
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    stop_process(proc)
 
 
 class MotoServer:
@@ -87,53 +71,23 @@ class ByokAccount:
         return {"endpoint_url": self.endpoint, "region": "us-east-1",
                 "access_key": ACCESS_KEY, "secret_key": SECRET_KEY}
 
-    def _module_args(self, check, diff, params):
-        args = self.connection()
-        args.update(params)
-        args.update(_ansible_check_mode=check, _ansible_diff=diff)
-        return args
-
     def _start_module(self, check, diff, params):
         """Start byok_role as Ansible starts a module (its file, a JSON args file), without the playbook engine."""
-        handle, args_file = tempfile.mkstemp(prefix="byok-args-", suffix=".json")
-        with os.fdopen(handle, "w") as out:
-            json.dump({"ANSIBLE_MODULE_ARGS": self._module_args(check, diff, params)}, out)
-        env = dict(os.environ, PYTHONPATH=str(COLLECTIONS))
-        proc = subprocess.Popen([sys.executable, "-m", MODULE, args_file], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, env=env, text=True)
-        return proc, args_file
+        return ModuleProcess("byok_role", dict(self.connection(), **params), check_mode=check, diff=diff)
 
     @staticmethod
-    def _finish_module(proc, args_file):
-        try:
-            stdout, stderr = proc.communicate(timeout=300)
-        finally:
-            os.unlink(args_file)
-        try:
-            result = json.loads(stdout)
-        except ValueError:
-            pytest.fail(f"byok_role printed no JSON result: {stdout!r} {stderr!r}")
+    def _finish_module(started):
+        result = started.result()
         result["status"] = "failed" if result.get("failed") else "ok"
-        # ansible-core 2.19 modules report warnings as events; ansible-playbook shows their text.
-        result["warnings"] = [w["event"]["msg"] if isinstance(w, dict) else w for w in result.get("warnings", [])]
         return result
 
     def run(self, check=False, diff=False, **params):
         """Run byok_role once; returns its result with 'status' ('ok' or 'failed')."""
-        return self._finish_module(*self._start_module(check, diff, params))
+        return self._finish_module(self._start_module(check, diff, params))
 
     def run_in_playbook(self, check=False, diff=False, **params):
         """Run byok_role as a task through ansible-playbook; returns the task's result with 'status'."""
-        args = self.connection()
-        args.update(params)
-        playbook = textwrap.dedent("""\
-            - name: BYOK
-              hosts: localhost
-              gather_facts: false
-              tasks:
-                - name: byok
-                  dcops.atlassian_cloud.byok_role: {args}
-            """).format(args=yaml.safe_dump(args, default_flow_style=True, width=10000).strip())
+        playbook = task_play("byok_role", dict(self.connection(), **params), name="byok")
         run = run_playbook(playbook, check=check, diff=diff)
         entry = run.task("byok")
         result = dict(entry["result"])
@@ -143,13 +97,13 @@ class ByokAccount:
     def run_while(self, action, **params):
         """Run byok_role, and `action` once the module has started waiting for the stack."""
         before = self.server.requests_served()
-        proc, args_file = self._start_module(False, False, params)
+        started = self._start_module(False, False, params)
         # GetAccountSummary and DescribeStacks answered: the module now sleeps inside its wait loop.
         deadline = time.monotonic() + 120
-        while self.server.requests_served() < before + 2 and proc.poll() is None and time.monotonic() < deadline:
+        while self.server.requests_served() < before + 2 and started.process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
         action()
-        return self._finish_module(proc, args_file)
+        return self._finish_module(started)
 
     def stack(self, name="atlassian-key-management-role"):
         stacks = [s for s in self.cfn.describe_stacks()["Stacks"] if s["StackName"] == name]

@@ -5,46 +5,20 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
 from urllib.parse import quote
 
 import pytest
-from conftest import ACCESS_KEY, SECRET_KEY, ByokAccount
+from byok.conftest import ACCESS_KEY, SECRET_KEY, ByokAccount
+from helpers import echoing_endpoint
 
 SESSION_TOKEN = "FwoGZXIvYXdzEByokFixtureSessionToken0123456789"
 
 
-class Echo(BaseHTTPRequestHandler):
-    status = 200
-
-    def _answer(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length).decode(errors="replace")
-        text = "<html><body><pre>proxy error\n%s\n%s</pre>" % (self.headers, body)  # not XML: unclosed tags
-        payload = text.encode()
-        self.send_response(self.server.status)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    do_GET = do_POST = _answer
-
-    def log_message(self, *_args):
-        pass
-
-
 @pytest.fixture(params=[200, 500])
 def echo_endpoint(request):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Echo)
-    server.status = request.param
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield "http://127.0.0.1:%d" % server.server_address[1]
-    server.shutdown()
-    server.server_close()
+    with echoing_endpoint(request.param) as url:
+        yield url
 
 
 def forms(secret):

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from checkmode.harness import assert_both_refuse, assert_check_predicts_real
-from helpers import run_module_in_process
 
 from ansible_collections.dcops.atlassian_cloud.plugins.modules import tomcat_connector
 
@@ -36,20 +35,19 @@ def _observe(path):
     return observe
 
 
-def _runner(capsys, **params):
+def _runner(run_module, **params):
     def run(check_mode):
-        return run_module_in_process(tomcat_connector, copy.deepcopy(params), capsys, check_mode=check_mode,
-                                     diff=True)[1]
+        return run_module(tomcat_connector, copy.deepcopy(params), check_mode=check_mode, diff=True)
     return run
 
 
-def test_tunnel_attributes_then_an_update(capsys, conf):
+def test_tunnel_attributes_then_an_update(run_module, conf):
     observe = _observe(conf)
-    assert_check_predicts_real(_runner(capsys, path=str(conf), attributes=TUNNEL), observe, FIELDS)
-    assert_check_predicts_real(_runner(capsys, path=str(conf), attributes=dict(TUNNEL, proxyName="jira.example.org"),
+    assert_check_predicts_real(_runner(run_module, path=str(conf), attributes=TUNNEL), observe, FIELDS)
+    assert_check_predicts_real(_runner(run_module, path=str(conf), attributes=dict(TUNNEL, proxyName="jira.example.org"),
                                        absent_attributes=["maxThreads"]), observe, FIELDS)
 
 
-def test_a_failing_validation_fails_in_check_mode_too(capsys, conf):
-    refused = _runner(capsys, path=str(conf), attributes=TUNNEL, validate="/bin/false %s")
+def test_a_failing_validation_fails_in_check_mode_too(run_module, conf):
+    refused = _runner(run_module, path=str(conf), attributes=TUNNEL, validate="/bin/false %s")
     assert_both_refuse(refused, _observe(conf), "validat")

@@ -19,7 +19,6 @@ import inspect
 import json
 import os
 import re
-import socket
 import urllib.request
 from pathlib import Path
 
@@ -36,7 +35,7 @@ from groups_sync.test_group_product_access import JIRA_GRANTS
 from groups_sync.test_group_product_access import seed as seed_product_access
 from groups_sync.test_migration_order import _vars as migration_order_vars
 from groups_sync.test_schedule import BIN
-from helpers import ROOT, run_playbook
+from helpers import ROOT, free_port, run_playbook
 
 pytestmark = pytest.mark.slow  # three ansible-playbook runs per target
 
@@ -94,6 +93,16 @@ def _tree(*tops):
             if path.is_file():
                 found.append((str(path), hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mode & 0o7777))
     return found
+
+
+def check_or_real(playbook, **options):
+    """run(check) for assert_check_predicts_the_run: `playbook` run by run_playbook with `options`, in
+    --check --diff mode or for real."""
+
+    def run(check):
+        return run_playbook(playbook, check=check, diff=check, **options)
+
+    return run
 
 
 class Scenario:
@@ -163,12 +172,8 @@ class Scenario:
         assert run.returncode == 0, _failure(run, "destroy")
 
     def play(self, playbook=None, extra_vars=None):
-        playbook = playbook or self.dir / "converge.yml"
-
-        def run(check):
-            return run_playbook(playbook, inventory=self.inventory, env=self.env, check=check, diff=check,
-                                extra_vars=extra_vars)
-        return run
+        return check_or_real(playbook or self.dir / "converge.yml", inventory=self.inventory, env=self.env,
+                             extra_vars=extra_vars)
 
     def observe(self):
         return json.dumps(_stable(self.sandbox.state()), sort_keys=True), _tree(self.ephemeral)
@@ -234,9 +239,7 @@ def test_group_playbooks(sandbox, tmp_path):
 
 
 def _localhost(playbook, extra_vars):
-    def run(check):
-        return run_playbook(PLAYBOOKS / playbook, extra_vars=extra_vars, check=check, diff=check)
-    return run
+    return check_or_real(PLAYBOOKS / playbook, extra_vars=extra_vars)
 
 
 def test_product_access_pilot_and_migration_order_playbooks(sandbox):
@@ -295,12 +298,6 @@ def test_byok_scenario_and_playbook(sandbox, tmp_path, account):  # noqa: F811
     assert_check_predicts_the_run(scenario.play(PLAYBOOKS / "byok.yml", aws), observe)
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _node_observe(lab, *tops):
     def observe():
         return lab.run("nft", "list", "ruleset").stdout, _tree(*tops)
@@ -333,7 +330,7 @@ def test_app_tunnel_scenario_and_playbook(sandbox, tmp_path):
     the connector's attributes and the restart are predicted; the server.xml and the running process are what
     "written" means."""
     scenario = Scenario("app_tunnel", sandbox, tmp_path / "tunnel", overrides={
-        "localhost": {"at_http_port": _free_port(), "at_shutdown_port": _free_port()}})
+        "localhost": {"at_http_port": free_port(), "at_shutdown_port": free_port()}})
     node = scenario.ephemeral / "jira-node"
     scenario.prepare()
     try:
@@ -350,7 +347,7 @@ def test_nested_groups_scenario_on_slapd(sandbox, tmp_path):
     this test); its report file is what "written" means."""
     directory = tmp_path / "slapd"
     scenario = Scenario("nested_groups", sandbox, tmp_path / "nested", overrides={
-        "localhost": {"nested_groups_slapd_port": _free_port(), "nested_groups_slapd_dir": str(directory)}})
+        "localhost": {"nested_groups_slapd_port": free_port(), "nested_groups_slapd_dir": str(directory)}})
     scenario.prepare()
     try:
         # slapd's own database (data/) moves with every read; the role writes only the report

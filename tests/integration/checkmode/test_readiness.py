@@ -21,7 +21,6 @@ from checkmode.test_rest_modules import Harness
 from firewall.conftest import API_HOST, egress_lab, tls_ca  # noqa: F401 pylint: disable=unused-import
 from firewall.test_checkmode import module_runner
 from firewall.test_nftables import nft_node  # noqa: F401 pylint: disable=unused-import
-from helpers import run_module_in_process
 from readiness.readiness_page import assert_no_write
 
 from ansible_collections.dcops.atlassian_cloud.plugins.modules import readiness_report
@@ -30,12 +29,8 @@ SERVER_XML = Path(__file__).resolve().parents[2] / "unit" / "tomcat" / "files" /
 CLOUD_RULE = {"expression": "https://api.atlassian.com", "type": "domain"}
 
 
-def _harness(sandbox, capsys, tmp_path):
-    return Harness(sandbox, capsys, tmp_path)
-
-
-def test_readiness_instance_reads_only_whatever_the_state(sandbox, capsys, tmp_path):
-    harness = _harness(sandbox, capsys, tmp_path)
+def test_readiness_instance_reads_only_whatever_the_state(sandbox, run_module, tmp_path):
+    harness = Harness(sandbox, run_module, tmp_path)
     fields = ("readiness",)
     for persona in ("jira", "confluence", "jira-old"):
         assert_converged(harness.runner("readiness_instance", persona, name=persona, preflight=True),
@@ -49,8 +44,8 @@ def test_readiness_instance_reads_only_whatever_the_state(sandbox, capsys, tmp_p
                        "user")
 
 
-def test_readiness_org_reads_only(sandbox, capsys, tmp_path):
-    harness = _harness(sandbox, capsys, tmp_path)
+def test_readiness_org_reads_only(sandbox, run_module, tmp_path):
+    harness = Harness(sandbox, run_module, tmp_path)
     structure = tmp_path / "groups.yml"
     structure.write_text(json.dumps({"groups": {"all": {"groups": ["team"]}, "team": {"users": ["ann"]}}}))
     harness.watch(structure)
@@ -90,16 +85,15 @@ def test_readiness_node_reads_a_real_node_only(nft_node, tmp_path):  # noqa: F81
     assert states()["egress"] == "done"
 
 
-def _report_args(sandbox, capsys, dest, persona="jira"):
-    harness = Harness(sandbox, capsys, dest.parent)
+def _report_args(sandbox, run_module, dest, persona="jira"):
+    harness = Harness(sandbox, run_module, dest.parent)
     instance = harness.runner("readiness_instance", persona, name=persona)(False)["readiness"]
     return {"dest": str(dest), "instances": [instance], "nodes": [], "organization": None}
 
 
-def _report_runner(capsys, args):
+def _report_runner(run_module, args):
     def run(check_mode):
-        return run_module_in_process(readiness_report, copy.deepcopy(args), capsys, check_mode=check_mode,
-                                     diff=True)[1]
+        return run_module(readiness_report, copy.deepcopy(args), check_mode=check_mode, diff=True)
     return run
 
 
@@ -110,28 +104,28 @@ def _files(top):
     return observe
 
 
-def test_readiness_report_create_update_mode_converged_refuse(sandbox, capsys, tmp_path):
+def test_readiness_report_create_update_mode_converged_refuse(sandbox, run_module, tmp_path):
     dest = tmp_path / "reports" / "readiness"
-    args = _report_args(sandbox, capsys, dest)
+    args = _report_args(sandbox, run_module, dest)
     observe = _files(tmp_path)
     fields = ("files", "counts", "summary", "failing", "report")
-    assert_check_predicts_real(_report_runner(capsys, args), observe, fields)
+    assert_check_predicts_real(_report_runner(run_module, args), observe, fields)
 
     # A changed input (another instance) changes the report; the prediction follows.
-    grown = dict(args, instances=args["instances"] + _report_args(sandbox, capsys, dest, "jira-old")["instances"])
-    planned, _done = assert_check_predicts_real(_report_runner(capsys, grown), observe, fields)
+    grown = dict(args, instances=args["instances"] + _report_args(sandbox, run_module, dest, "jira-old")["instances"])
+    planned, _done = assert_check_predicts_real(_report_runner(run_module, grown), observe, fields)
     names = ("readiness.md", "readiness.html", "readiness.json")
     assert [d["after_header"] for d in planned["diff"]] == [str(dest / n) for n in names]
     # Only the mode: every file is predicted changed, and the real run changes exactly that.
-    assert_check_predicts_real(_report_runner(capsys, dict(grown, mode="0640")), observe, fields)
+    assert_check_predicts_real(_report_runner(run_module, dict(grown, mode="0640")), observe, fields)
 
     # Refusals: a destination that is a file, one under a file, and results that are not readiness results.
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory")
-    assert_both_refuse(_report_runner(capsys, dict(args, dest=str(blocker))), observe, "not a directory")
-    assert_both_refuse(_report_runner(capsys, dict(args, dest=str(blocker / "readiness"))), observe,
+    assert_both_refuse(_report_runner(run_module, dict(args, dest=str(blocker))), observe, "not a directory")
+    assert_both_refuse(_report_runner(run_module, dict(args, dest=str(blocker / "readiness"))), observe,
                        "a-file is not a directory")
-    assert_both_refuse(_report_runner(capsys, dict(args, instances=[{"name": "jira"}])), observe,
+    assert_both_refuse(_report_runner(run_module, dict(args, instances=[{"name": "jira"}])), observe,
                        "not what readiness_instance")
-    assert_both_refuse(_report_runner(capsys, dict(args, mode="rw")), observe, "octal")
+    assert_both_refuse(_report_runner(run_module, dict(args, mode="rw")), observe, "octal")
     assert_no_write(sandbox.log())

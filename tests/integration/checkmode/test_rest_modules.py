@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import importlib
 import json
 from pathlib import Path
 
 import pytest
 from checkmode.harness import assert_both_refuse, assert_check_predicts_real, assert_converged
-from helpers import run_module_in_process
 
-MODULES = "ansible_collections.dcops.atlassian_cloud.plugins.modules."
 VOLATILE = {"rate_window", "token", "pollsAfterDone", "last_poll"}
 
 
@@ -30,29 +27,19 @@ def _stable(value):
 
 
 class Harness:
-    def __init__(self, sandbox, capsys, tmp_path):
+    def __init__(self, sandbox, run_module, tmp_path):
         self.sandbox = sandbox
-        self.capsys = capsys
+        self.run_module = run_module
         self.tmp = tmp_path
         self.files = []
 
     def runner(self, module, connection, **params):
-        """run(check_mode) for `module` with the connection parameters of `connection` (a persona, "cloud" or
-        "scim") and `params`."""
-        loaded = importlib.import_module(MODULES + module)
-        if connection == "cloud":
-            args = self.sandbox.cloud_params(**params)
-        elif connection == "scim":
-            args = self.sandbox.scim_params(**params)
-        elif connection is None:
-            args = dict(params)
-        else:
-            # dc_params names its persona argument `name`, which is also a module option (readiness_instance)
-            args = dict(self.sandbox.dc_params(connection), **params)
+        """run(check_mode) for `module` with the connection parameters of `connection` (a persona, "cloud",
+        "scim" or None) and `params`."""
 
         def run(check_mode):
-            return run_module_in_process(loaded, copy.deepcopy(args), self.capsys, check_mode=check_mode,
-                                         diff=True)[1]
+            return self.run_module(module, copy.deepcopy(params), connection=connection, check_mode=check_mode,
+                                   diff=True)
 
         return run
 
@@ -69,8 +56,8 @@ class Harness:
 
 
 @pytest.fixture
-def harness(sandbox, capsys, tmp_path):
-    return Harness(sandbox, capsys, tmp_path)
+def harness(sandbox, run_module, tmp_path):
+    return Harness(sandbox, run_module, tmp_path)
 
 
 CLOUD_RULE = {"expression": "https://api.atlassian.com", "type": "domain"}

@@ -1,29 +1,9 @@
-"""Run the connector and UPM modules in-process against the sandbox (real HTTPS, the modules' own client)."""
+"""What a cloud administrator does by hand, for the connector tests (the modules run through `run_module`)."""
 
-import importlib
 import ssl
 
 import httpx
 import pytest
-
-from helpers import run_module_in_process
-
-MODULES = "ansible_collections.dcops.atlassian_cloud.plugins.modules."
-
-
-class ModuleRunner:
-    def __init__(self, sandbox, capsys):
-        self.sandbox = sandbox
-        self.capsys = capsys
-
-    def __call__(self, _module, _connection, check_mode=False, diff=False, no_log=False, **args):
-        """Run `_module` with the connection `_connection` ("cloud" or a DC persona); returns (rc, result, out)."""
-        module = importlib.import_module(MODULES + _module)
-        if _connection == "cloud":
-            params = self.sandbox.cloud_params(**args)
-        else:
-            params = self.sandbox.dc_params(_connection, **args)
-        return run_module_in_process(module, params, self.capsys, check_mode=check_mode, diff=diff, no_log=no_log)
 
 
 class CloudAdmin:
@@ -49,11 +29,6 @@ class CloudAdmin:
         """Client secrets the cloud holds now."""
         connectors = self.sandbox.state()["cloud"]["cloud_connector"]["connectors"]
         return [c["clientSecret"] for c in connectors.values()]
-
-
-@pytest.fixture
-def run_module(sandbox, capsys):
-    return ModuleRunner(sandbox, capsys)
 
 
 @pytest.fixture

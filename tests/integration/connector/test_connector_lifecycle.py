@@ -6,167 +6,168 @@ import os
 import stat
 
 
-def _create(run_module, tmp_path, persona="jira", **extra):
+def _create(run_module, sandbox, tmp_path, persona="jira", **extra):
     dest = tmp_path / ("%s.json" % persona)
-    rc, result, out = run_module("org_connector", "cloud", base_url=run_module.sandbox.url(persona),
-                                 name="%s sandbox" % persona, credentials_dest=str(dest), **extra)
-    assert rc == 0, result
+    result = run_module("org_connector", connection="cloud", base_url=sandbox.url(persona),
+                        name="%s sandbox" % persona, credentials_dest=str(dest), **extra)
+    assert result.rc == 0, result
     return result, dest
 
 
 def _apply(run_module, dest, persona="jira", **extra):
-    return run_module("dc_cloud_connector", persona, credentials_file=str(dest), **extra)
+    return run_module("dc_cloud_connector", connection=persona, credentials_file=str(dest), **extra)
 
 
-def test_status_moves_from_initialized_to_connected(run_module, tmp_path):
-    created, dest = _create(run_module, tmp_path)
+def test_status_moves_from_initialized_to_connected(run_module, sandbox, tmp_path):
+    created, dest = _create(run_module, sandbox, tmp_path)
     assert created["changed"] and created["status"] == "Initialized" and created["credentials_issued"]
     assert stat.S_IMODE(os.stat(dest).st_mode) == 0o600
     secret = json.loads(dest.read_text())["client_secret"]
 
-    rc, before, _output = run_module("dc_cloud_connector", "jira")
-    assert rc == 0 and before == dict(before, linked=False, status="Not configured")
+    before = run_module("dc_cloud_connector", connection="jira")
+    assert before.rc == 0 and before == dict(before, linked=False, status="Not configured")
 
-    rc, applied, out = _apply(run_module, dest, wait_for="connected", wait_timeout=5, wait_interval=0.2)
-    assert rc == 0, applied
+    applied = _apply(run_module, dest, wait_for="connected", wait_timeout=5, wait_interval=0.2)
+    assert applied.rc == 0, applied
     assert applied["changed"] and applied["status"] == "Connected"
     assert applied["connector_id"] == created["id"]
     assert applied["fingerprint"] == created["credentials_fingerprint"]
-    assert secret not in out
+    assert secret not in applied.output
 
-    rc, again, _output = _apply(run_module, dest)
-    assert rc == 0 and again["changed"] is False
+    again = _apply(run_module, dest)
+    assert again.rc == 0 and again["changed"] is False
 
-    rc, cloud, _output = run_module("org_connector", "cloud", base_url=run_module.sandbox.url("jira"), name="x",
-                                    credentials_dest=str(dest), wait_for="connected", wait_timeout=5)
-    assert rc == 0 and cloud["changed"] is False and cloud["status"] == "Connected"
+    cloud = run_module("org_connector", connection="cloud", base_url=sandbox.url("jira"), name="x",
+                       credentials_dest=str(dest), wait_for="connected", wait_timeout=5)
+    assert cloud.rc == 0 and cloud["changed"] is False and cloud["status"] == "Connected"
     assert cloud["credentials_issued"] is False
 
 
-def test_rotation_interrupts_until_the_new_key_is_applied(run_module, tmp_path):
-    created, dest = _create(run_module, tmp_path)
+def test_rotation_interrupts_until_the_new_key_is_applied(run_module, sandbox, tmp_path):
+    created, dest = _create(run_module, sandbox, tmp_path)
     old = tmp_path / "old.json"
     old.write_text(dest.read_text())
-    assert _apply(run_module, dest)[0] == 0
+    assert _apply(run_module, dest).rc == 0
 
-    rc, rotated, out = run_module("org_connector", "cloud", connector_id=created["id"], state="rotated",
-                                  credentials_dest=str(dest))
-    assert rc == 0 and rotated["changed"] and rotated["credentials_issued"]
+    rotated = run_module("org_connector", connection="cloud", connector_id=created["id"], state="rotated",
+                         credentials_dest=str(dest))
+    assert rotated.rc == 0 and rotated["changed"] and rotated["credentials_issued"]
     new_secret = json.loads(dest.read_text())["client_secret"]
-    assert new_secret not in out
-    assert run_module("dc_cloud_connector", "jira")[1]["status"] == "Interrupted"
-    assert run_module("org_connector", "cloud", connector_id=created["id"], state="enabled")[1]["status"] == \
+    assert new_secret not in rotated.output
+    assert run_module("dc_cloud_connector", connection="jira")["status"] == "Interrupted"
+    assert run_module("org_connector", connection="cloud", connector_id=created["id"], state="enabled")["status"] == \
         "Interrupted"
 
     # The old key is what the instance holds: nothing to apply, and the status says it no longer works.
-    rc, kept, _output = _apply(run_module, old)
-    assert rc == 0 and kept["changed"] is False and kept["status"] == "Interrupted"
+    kept = _apply(run_module, old)
+    assert kept.rc == 0 and kept["changed"] is False and kept["status"] == "Interrupted"
     # Anywhere else the product refuses it.
-    rc, stale, out = _apply(run_module, old, persona="confluence")
-    assert rc == 1 and "not valid" in stale["msg"]
-    assert json.loads(old.read_text())["client_secret"] not in out
+    stale = _apply(run_module, old, persona="confluence")
+    assert stale.rc == 1 and "not valid" in stale["msg"]
+    assert json.loads(old.read_text())["client_secret"] not in stale.output
 
-    rc, fresh, _output = _apply(run_module, dest, wait_for="connected", wait_timeout=5)
-    assert rc == 0 and fresh["changed"] and fresh["status"] == "Connected"
+    fresh = _apply(run_module, dest, wait_for="connected", wait_timeout=5)
+    assert fresh.rc == 0 and fresh["changed"] and fresh["status"] == "Connected"
 
 
-def test_forced_interruption_is_reported_by_a_bounded_wait(run_module, cloud_admin, tmp_path):
-    created, dest = _create(run_module, tmp_path)
+def test_forced_interruption_is_reported_by_a_bounded_wait(run_module, sandbox, cloud_admin, tmp_path):
+    created, dest = _create(run_module, sandbox, tmp_path)
     _apply(run_module, dest)
     cloud_admin.interrupt(created["id"])
 
-    rc, waited, _output = run_module("org_connector", "cloud", connector_id=created["id"], state="enabled",
-                                     wait_for="connected", wait_timeout=1, wait_interval=0.3)
-    assert rc == 1
+    waited = run_module("org_connector", connection="cloud", connector_id=created["id"], state="enabled",
+                        wait_for="connected", wait_timeout=1, wait_interval=0.3)
+    assert waited.rc == 1
     assert waited["status"] == "Interrupted" and "Interrupted after" in waited["msg"]
     assert 1 <= waited["waited"] < 3
 
     # Applying credentials again repairs the link.
-    rc, repaired, _output = run_module("org_connector", "cloud", connector_id=created["id"], state="rotated",
-                                       credentials_dest=str(dest))
-    assert _apply(run_module, dest)[1]["status"] == "Connected"
+    repaired = run_module("org_connector", connection="cloud", connector_id=created["id"], state="rotated",
+                          credentials_dest=str(dest))
+    assert repaired.rc == 0 and repaired["changed"], repaired
+    assert _apply(run_module, dest)["status"] == "Connected"
 
 
-def test_disable_is_refused_while_app_connectors_remain(run_module, cloud_admin, tmp_path):
-    created, dest = _create(run_module, tmp_path)
+def test_disable_is_refused_while_app_connectors_remain(run_module, sandbox, cloud_admin, tmp_path):
+    created, dest = _create(run_module, sandbox, tmp_path)
     _apply(run_module, dest)
     rovo = cloud_admin.add_app(created["id"], "rovo-jira")
     insights = cloud_admin.add_app(created["id"], "portfolio-insights")
 
-    rc, refused, _output = run_module("org_connector", "cloud", connector_id=created["id"], state="disabled")
-    assert rc == 1
+    refused = run_module("org_connector", connection="cloud", connector_id=created["id"], state="disabled")
+    assert refused.rc == 1
     assert "Rovo for Jira (%s)" % rovo["id"] in refused["msg"]
     assert "Portfolio Insights (%s)" % insights["id"] in refused["msg"]
-    assert run_module("dc_cloud_connector", "jira")[1]["status"] == "Connected"
+    assert run_module("dc_cloud_connector", connection="jira")["status"] == "Connected"
 
-    rc, planned, _output = run_module("org_connector", "cloud", connector_id=created["id"], state="disabled",
-                                      remove_app_connectors=True, check_mode=True)
+    planned = run_module("org_connector", connection="cloud", connector_id=created["id"], state="disabled",
+                         remove_app_connectors=True, check_mode=True)
     # the plan: what the real run below then reports
-    assert rc == 0 and planned["changed"] and planned["status"] == "Disconnected"
+    assert planned.rc == 0 and planned["changed"] and planned["status"] == "Disconnected"
     assert len(cloud_admin.http.get("%s/%s/apps" % (cloud_admin.base, created["id"])).json()["data"]) == 2
 
-    rc, disabled, _output = run_module("org_connector", "cloud", connector_id=created["id"], state="disabled",
-                                       remove_app_connectors=True)
-    assert rc == 0 and disabled["changed"] and disabled["status"] == "Disconnected"
+    disabled = run_module("org_connector", connection="cloud", connector_id=created["id"], state="disabled",
+                          remove_app_connectors=True)
+    assert disabled.rc == 0 and disabled["changed"] and disabled["status"] == "Disconnected"
     assert {a["id"] for a in disabled["removed_app_connectors"]} == {rovo["id"], insights["id"]}
-    assert run_module("dc_cloud_connector", "jira")[1]["status"] == "Disconnected"
+    assert run_module("dc_cloud_connector", connection="jira")["status"] == "Disconnected"
 
-    rc, again, _output = run_module("org_connector", "cloud", connector_id=created["id"], state="disabled")
-    assert rc == 0 and again["changed"] is False
+    again = run_module("org_connector", connection="cloud", connector_id=created["id"], state="disabled")
+    assert again.rc == 0 and again["changed"] is False
 
     # The product's own refusal is reported too, should the app connectors appear between list and disable.
-    rc, present, _output = run_module("org_connector", "cloud", base_url=run_module.sandbox.url("jira"), name="x",
-                                      credentials_dest=str(dest))
-    assert rc == 0 and present["changed"] is False and present["status"] == "Disconnected"
+    present = run_module("org_connector", connection="cloud", base_url=sandbox.url("jira"), name="x",
+                         credentials_dest=str(dest))
+    assert present.rc == 0 and present["changed"] is False and present["status"] == "Disconnected"
 
 
-def test_reenable_issues_new_credentials_the_dc_applies(run_module, tmp_path):
-    created, dest = _create(run_module, tmp_path)
+def test_reenable_issues_new_credentials_the_dc_applies(run_module, sandbox, tmp_path):
+    created, dest = _create(run_module, sandbox, tmp_path)
     _apply(run_module, dest)
-    assert run_module("org_connector", "cloud", connector_id=created["id"], state="disabled")[0] == 0
+    assert run_module("org_connector", connection="cloud", connector_id=created["id"], state="disabled").rc == 0
 
-    rc, refused, _output = run_module("org_connector", "cloud", connector_id=created["id"], state="enabled")
-    assert rc == 1 and "credentials would be lost" in refused["msg"]
+    refused = run_module("org_connector", connection="cloud", connector_id=created["id"], state="enabled")
+    assert refused.rc == 1 and "credentials would be lost" in refused["msg"]
 
-    rc, enabled, _output = run_module("org_connector", "cloud", connector_id=created["id"], state="enabled",
-                                      credentials_dest=str(dest))
-    assert rc == 0 and enabled["changed"] and enabled["credentials_issued"]
-    rc, applied, _output = _apply(run_module, dest, wait_for="connected", wait_timeout=5)
-    assert rc == 0 and applied["status"] == "Connected"
-    rc, again, _output = run_module("org_connector", "cloud", connector_id=created["id"], state="enabled")
-    assert rc == 0 and again["changed"] is False
+    enabled = run_module("org_connector", connection="cloud", connector_id=created["id"], state="enabled",
+                         credentials_dest=str(dest))
+    assert enabled.rc == 0 and enabled["changed"] and enabled["credentials_issued"]
+    applied = _apply(run_module, dest, wait_for="connected", wait_timeout=5)
+    assert applied.rc == 0 and applied["status"] == "Connected"
+    again = run_module("org_connector", connection="cloud", connector_id=created["id"], state="enabled")
+    assert again.rc == 0 and again["changed"] is False
 
 
-def test_credentials_of_another_instance_are_rejected(run_module, tmp_path):
-    _created, dest = _create(run_module, tmp_path, persona="confluence")
-    rc, result, _output = _apply(run_module, dest, persona="jira")
-    assert rc == 1 and "issued for %s" % run_module.sandbox.url("confluence") in result["msg"]
+def test_credentials_of_another_instance_are_rejected(run_module, sandbox, tmp_path):
+    _created, dest = _create(run_module, sandbox, tmp_path, persona="confluence")
+    result = _apply(run_module, dest, persona="jira")
+    assert result.rc == 1 and "issued for %s" % sandbox.url("confluence") in result["msg"]
 
 
 def test_returned_credentials_need_a_no_log_task(run_module, sandbox):
     url = sandbox.url("jira")
-    rc, refused, _output = run_module("org_connector", "cloud", base_url=url, name="j", return_credentials=True)
-    assert rc == 1 and "no_log" in refused["msg"]
+    refused = run_module("org_connector", connection="cloud", base_url=url, name="j", return_credentials=True)
+    assert refused.rc == 1 and "no_log" in refused["msg"]
     assert sandbox.state()["cloud"]["cloud_connector"]["connectors"] == {}
 
-    rc, result, out = run_module("org_connector", "cloud", base_url=url, name="j", return_credentials=True,
-                                 no_log=True)
-    assert rc == 0
+    result = run_module("org_connector", connection="cloud", base_url=url, name="j", return_credentials=True,
+                        no_log=True)
+    assert result.rc == 0
     secret = result["credentials"]["client_secret"]
     assert [c["clientSecret"] for c in sandbox.state()["cloud"]["cloud_connector"]["connectors"].values()] == \
         [secret]
 
-    rc, applied, out = run_module("dc_cloud_connector", "jira", client_id=result["credentials"]["client_id"],
-                                  client_secret=secret, diff=True)
-    assert rc == 0 and applied["status"] == "Connected" and secret not in out
+    applied = run_module("dc_cloud_connector", connection="jira", client_id=result["credentials"]["client_id"],
+                         client_secret=secret, diff=True)
+    assert applied.rc == 0 and applied["status"] == "Connected" and secret not in applied.output
 
 
 def test_check_mode_creates_nothing_and_issues_nothing(run_module, sandbox, tmp_path):
     dest = tmp_path / "c.json"
-    rc, result, _output = run_module("org_connector", "cloud", base_url=sandbox.url("jira"), name="j",
-                                     credentials_dest=str(dest), check_mode=True, diff=True)
+    result = run_module("org_connector", connection="cloud", base_url=sandbox.url("jira"), name="j",
+                        credentials_dest=str(dest), check_mode=True, diff=True)
     # the prediction: a new Initialized connector whose id and credentials the product will assign
-    assert rc == 0 and result["changed"] and result["id"] == "(assigned by the product)"
+    assert result.rc == 0 and result["changed"] and result["id"] == "(assigned by the product)"
     assert result["status"] == "Initialized" and result["credentials_issued"] is True
     assert result["credentials_fingerprint"] == "(assigned by the product)" and "credentials" not in result
     assert not dest.exists()
@@ -174,5 +175,5 @@ def test_check_mode_creates_nothing_and_issues_nothing(run_module, sandbox, tmp_
 
 
 def test_unknown_connector_is_named(run_module, sandbox, tmp_path):
-    rc, result, _output = run_module("org_connector", "cloud", base_url=sandbox.url("jira"), state="disabled")
-    assert rc == 1 and "No organization connector for %s" % sandbox.url("jira") in result["msg"]
+    result = run_module("org_connector", connection="cloud", base_url=sandbox.url("jira"), state="disabled")
+    assert result.rc == 1 and "No organization connector for %s" % sandbox.url("jira") in result["msg"]

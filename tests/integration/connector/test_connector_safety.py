@@ -9,10 +9,10 @@ import pytest
 CREATE = r"/connected-sources/connectors$"
 
 
-def _present(run_module, **extra):
-    args = dict(base_url=run_module.sandbox.url("jira"), name="jira sandbox")
+def _present(run_module, sandbox, **extra):
+    args = dict(base_url=sandbox.url("jira"), name="jira sandbox")
     args.update(extra)
-    return run_module("org_connector", "cloud", **args)
+    return run_module("org_connector", connection="cloud", **args)
 
 
 def _connectors(sandbox):
@@ -26,15 +26,15 @@ def _connectors(sandbox):
 def test_an_unusable_destination_fails_before_anything_is_created(run_module, sandbox, tmp_path, make_dest,
                                                                   expected):
     (tmp_path / "file").write_text("not a directory")
-    rc, result, _out = _present(run_module, credentials_dest=str(make_dest(tmp_path)))
-    assert rc == 1 and expected in result["msg"] and "\n" not in result["msg"]
+    result = _present(run_module, sandbox, credentials_dest=str(make_dest(tmp_path)))
+    assert result.rc == 1 and expected in result["msg"] and "\n" not in result["msg"]
     assert _connectors(sandbox) == {}
     assert not [e for e in sandbox.log("cloud") if e["method"] != "GET"]
 
 
 def test_a_read_only_directory_fails_before_rotation(run_module, sandbox, tmp_path):
-    rc, created, _out = _present(run_module, credentials_dest=str(tmp_path / "c.json"))
-    assert rc == 0
+    created = _present(run_module, sandbox, credentials_dest=str(tmp_path / "c.json"))
+    assert created.rc == 0
     before = [c["clientSecret"] for c in _connectors(sandbox).values()]
     locked = tmp_path / "locked"
     locked.mkdir()
@@ -42,49 +42,49 @@ def test_a_read_only_directory_fails_before_rotation(run_module, sandbox, tmp_pa
     try:
         if os.access(str(locked), os.W_OK):
             pytest.skip("running as a user that ignores directory permissions without an access check")
-        rc, result, _out = run_module("org_connector", "cloud", connector_id=created["id"], state="rotated",
-                                      credentials_dest=str(locked / "c.json"))
+        result = run_module("org_connector", connection="cloud", connector_id=created["id"], state="rotated",
+                            credentials_dest=str(locked / "c.json"))
     finally:
         os.chmod(locked, stat.S_IRWXU)
-    assert rc == 1 and "not writable" in result["msg"]
+    assert result.rc == 1 and "not writable" in result["msg"]
     assert [c["clientSecret"] for c in _connectors(sandbox).values()] == before
 
 
 def test_lost_create_answer_is_noticed_on_the_rerun(run_module, sandbox, tmp_path):
     dest = tmp_path / "c.json"
     sandbox.fault("cloud", path=CREATE, method="POST", kind="lost_answer", times=1)
-    rc, lost, _out = _present(run_module, credentials_dest=str(dest))
-    assert rc == 1 and "POST" in lost["msg"] and "\n" not in lost["msg"]
+    lost = _present(run_module, sandbox, credentials_dest=str(dest))
+    assert lost.rc == 1 and "POST" in lost["msg"] and "\n" not in lost["msg"]
     assert len(_connectors(sandbox)) == 1  # the cloud did create it
     assert not dest.exists() and os.listdir(tmp_path) == []  # no half-written or temporary file left
 
-    rc, rerun, _out = _present(run_module, credentials_dest=str(dest))
-    assert rc == 0 and rerun["changed"] is False  # no duplicate connector
+    rerun = _present(run_module, sandbox, credentials_dest=str(dest))
+    assert rerun.rc == 0 and rerun["changed"] is False  # no duplicate connector
     assert rerun["credentials_missing"] is True
     assert "state=rotated" in str(rerun.get("warnings"))
     assert len(_connectors(sandbox)) == 1
 
-    rc, rotated, _out = run_module("org_connector", "cloud", connector_id=rerun["id"], state="rotated",
-                                   credentials_dest=str(dest))
-    assert rc == 0 and rotated["credentials_issued"] and dest.exists()
-    rc, settled, _out = _present(run_module, credentials_dest=str(dest))
-    assert rc == 0 and settled["credentials_missing"] is False
+    rotated = run_module("org_connector", connection="cloud", connector_id=rerun["id"], state="rotated",
+                         credentials_dest=str(dest))
+    assert rotated.rc == 0 and rotated["credentials_issued"] and dest.exists()
+    settled = _present(run_module, sandbox, credentials_dest=str(dest))
+    assert settled.rc == 0 and settled["credentials_missing"] is False
 
 
 def test_failed_disable_reports_the_removed_app_connectors(run_module, cloud_admin, sandbox, tmp_path):
     dest = tmp_path / "c.json"
-    rc, created, _out = _present(run_module, credentials_dest=str(dest))
-    assert run_module("dc_cloud_connector", "jira", credentials_file=str(dest))[0] == 0
+    created = _present(run_module, sandbox, credentials_dest=str(dest))
+    assert run_module("dc_cloud_connector", connection="jira", credentials_file=str(dest)).rc == 0
     apps = [cloud_admin.add_app(created["id"], "rovo-jira"), cloud_admin.add_app(created["id"], "portfolio-insights")]
     sandbox.fault("cloud", path=r"/disable$", status=500, times=1)
-    rc, failed, _out = run_module("org_connector", "cloud", connector_id=created["id"], state="disabled",
-                                  remove_app_connectors=True, retry_max_time=1)
-    assert rc == 1 and failed["changed"] is True
+    failed = run_module("org_connector", connection="cloud", connector_id=created["id"], state="disabled",
+                        remove_app_connectors=True, retry_max_time=1)
+    assert failed.rc == 1 and failed["changed"] is True
     assert {a["id"] for a in failed["removed_app_connectors"]} == {a["id"] for a in apps}
     for app in apps:
         assert app["id"] in failed["msg"]
     sandbox.clear_log()
-    rc, rerun, _out = run_module("org_connector", "cloud", connector_id=created["id"], state="disabled",
-                                 remove_app_connectors=True)
-    assert rc == 0 and rerun["changed"] and rerun["status"] == "Disconnected"
+    rerun = run_module("org_connector", connection="cloud", connector_id=created["id"], state="disabled",
+                       remove_app_connectors=True)
+    assert rerun.rc == 0 and rerun["changed"] and rerun["status"] == "Disconnected"
     assert rerun["removed_app_connectors"] == []

@@ -29,13 +29,13 @@ def _connectors(sandbox):
     return sandbox.state()["cloud"]["cloud_connector"]["connectors"]
 
 
-def _link(run_module, tmp_path, persona="jira"):
+def _link(run_module, sandbox, tmp_path, persona="jira"):
     dest = tmp_path / "c.json"
-    rc, created, _out = run_module("org_connector", "cloud", base_url=run_module.sandbox.url(persona), name=persona,
-                                   credentials_dest=str(dest))
-    assert rc == 0, created
-    rc, applied, _out = run_module("dc_cloud_connector", persona, credentials_file=str(dest))
-    assert rc == 0 and applied["status"] == "Connected", applied
+    created = run_module("org_connector", connection="cloud", base_url=sandbox.url(persona), name=persona,
+                         credentials_dest=str(dest))
+    assert created.rc == 0, created
+    applied = run_module("dc_cloud_connector", connection=persona, credentials_file=str(dest))
+    assert applied.rc == 0 and applied["status"] == "Connected", applied
     return created["id"]
 
 
@@ -55,8 +55,8 @@ def test_cloud_preconditions_are_all_named_before_any_write(run_module, sandbox,
         args["api_key"] = api_key
     if org_id:
         args["org_id"] = org_id
-    rc, result, _out = run_module("org_connector", "cloud", check_mode=check_mode, **args)
-    assert rc != 0
+    result = run_module("org_connector", connection="cloud", check_mode=check_mode, **args)
+    assert result.rc != 0
     assert {c["check"]: c["ok"] for c in result["checks"]} == expected
     assert "Preconditions not met in Atlassian Cloud, nothing was changed" in result["msg"]
     for check in result["checks"]:
@@ -91,7 +91,7 @@ def test_creating_a_connector_needs_the_data_sharing_agreed_and_prints_what_is_s
     assert _connectors(sandbox) == {}
 
     # An existing connector needs no agreement: nothing is created, nothing is refused.
-    _link(run_module, tmp_path)
+    _link(run_module, sandbox, tmp_path)
     rerun = run_playbook(_play(sandbox, tmp_path, org_connector_accept_data_sharing=False),
                          env=_environment(sandbox))
     assert rerun.returncode == 0, rerun.stdout[-3000:]
@@ -119,46 +119,46 @@ def test_step_4_prints_the_clicks_ends_pending_and_the_next_run_picks_it_up(sand
 
 # -- point 7: status semantics ---------------------------------------------------------------------------------------
 def test_interrupted_refuses_removing_app_connectors_on_both_sides(run_module, sandbox, tmp_path, cloud_admin):
-    connector_id = _link(run_module, tmp_path)
+    connector_id = _link(run_module, sandbox, tmp_path)
     cloud_admin.add_app(connector_id, "rovo-jira")
     cloud_admin.interrupt(connector_id)
-    rc, cloud, _out = run_module("org_connector", "cloud", connector_id=connector_id, state="disabled",
-                                 remove_app_connectors=True)
-    assert rc != 0 and "is Interrupted" in cloud["msg"] and "cannot be removed or updated" in cloud["msg"]
-    rc, dc, _out = run_module("dc_cloud_connector", "jira", app_connectors="absent")
-    assert rc != 0 and "is Interrupted" in dc["msg"] and "cannot be removed or updated" in dc["msg"]
+    cloud = run_module("org_connector", connection="cloud", connector_id=connector_id, state="disabled",
+                       remove_app_connectors=True)
+    assert cloud.rc != 0 and "is Interrupted" in cloud["msg"] and "cannot be removed or updated" in cloud["msg"]
+    dc = run_module("dc_cloud_connector", connection="jira", app_connectors="absent")
+    assert dc.rc != 0 and "is Interrupted" in dc["msg"] and "cannot be removed or updated" in dc["msg"]
     assert len(sandbox.state()["cloud"]["cloud_connector"]["apps"][connector_id]) == 1
     # Refused by the modules before trying, not by the product.
     assert not [e for e in sandbox.log() if e["method"] == "DELETE"]
 
 
 def test_initialized_names_the_missing_dc_step(run_module, sandbox, tmp_path):
-    rc, created, _out = run_module("org_connector", "cloud", base_url=sandbox.url("jira"), name="j",
-                                   credentials_dest=str(tmp_path / "c.json"))
-    assert rc == 0 and created["status"] == "Initialized"
+    created = run_module("org_connector", connection="cloud", base_url=sandbox.url("jira"), name="j",
+                         credentials_dest=str(tmp_path / "c.json"))
+    assert created.rc == 0 and created["status"] == "Initialized"
     assert created["next_step"].startswith("Data Center has not completed the connection: apply the client credentials")
-    rc, waited, _out = run_module("org_connector", "cloud", connector_id=created["id"], state="query",
-                                  wait_for="connected", wait_timeout=0)
-    assert rc != 0 and waited["status"] == "Initialized"
+    waited = run_module("org_connector", connection="cloud", connector_id=created["id"], state="query",
+                        wait_for="connected", wait_timeout=0)
+    assert waited.rc != 0 and waited["status"] == "Initialized"
     assert "Administration > Applications > Cloud connectors" in waited["msg"]
 
 
 def test_a_status_the_guide_does_not_name_is_reported_as_sent(run_module, sandbox, tmp_path):
-    connector_id = _link(run_module, tmp_path)
+    connector_id = _link(run_module, sandbox, tmp_path)
     cloud = sandbox.state()["cloud"]["cloud_connector"]
     cloud["connectors"][connector_id]["reportedStatus"] = "SUSPENDED_BY_ATLASSIAN"
     sandbox.seed("cloud", "cloud_connector", cloud)
-    rc, result, _out = run_module("org_connector", "cloud", connector_id=connector_id, state="query")
-    assert rc == 0 and result["status"] == "SUSPENDED_BY_ATLASSIAN"
+    result = run_module("org_connector", connection="cloud", connector_id=connector_id, state="query")
+    assert result.rc == 0 and result["status"] == "SUSPENDED_BY_ATLASSIAN"
     assert "not a status the cloud connector guide names" in result["status_meaning"]
-    rc, dc, _out = run_module("dc_cloud_connector", "jira")
-    assert rc == 0 and dc["status"] == "SUSPENDED_BY_ATLASSIAN"
+    dc = run_module("dc_cloud_connector", connection="jira")
+    assert dc.rc == 0 and dc["status"] == "SUSPENDED_BY_ATLASSIAN"
 
 
 def test_disconnected_means_ended_by_hand(run_module, sandbox, tmp_path):
-    connector_id = _link(run_module, tmp_path)
-    rc, disabled, _out = run_module("org_connector", "cloud", connector_id=connector_id, state="disabled")
-    assert rc == 0 and disabled["status"] == "Disconnected"
+    connector_id = _link(run_module, sandbox, tmp_path)
+    disabled = run_module("org_connector", connection="cloud", connector_id=connector_id, state="disabled")
+    assert disabled.rc == 0 and disabled["status"] == "Disconnected"
     assert "ended by hand" in disabled["status_meaning"] and "enable_connector.yml" in disabled["next_step"]
 
 
@@ -167,12 +167,12 @@ def test_enabled_rotates_and_no_enable_call_exists(run_module, sandbox, tmp_path
     from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.contract import ENDPOINTS
 
     assert "cloud.org_connectors.enable" not in ENDPOINTS
-    connector_id = _link(run_module, tmp_path)
-    assert run_module("org_connector", "cloud", connector_id=connector_id, state="disabled")[0] == 0
+    connector_id = _link(run_module, sandbox, tmp_path)
+    assert run_module("org_connector", connection="cloud", connector_id=connector_id, state="disabled").rc == 0
     sandbox.clear_log()
-    rc, enabled, _out = run_module("org_connector", "cloud", connector_id=connector_id, state="enabled",
-                                   credentials_dest=str(tmp_path / "e.json"))
-    assert rc == 0 and enabled["changed"] and enabled["credentials_issued"]
+    enabled = run_module("org_connector", connection="cloud", connector_id=connector_id, state="enabled",
+                         credentials_dest=str(tmp_path / "e.json"))
+    assert enabled.rc == 0 and enabled["changed"] and enabled["credentials_issued"]
     writes = [e["path"] for e in sandbox.log("cloud") if e["method"] == "POST"]
     assert writes == ["/admin/v1/orgs/%s/connected-sources/connectors/%s/credentials/rotate"
                       % (sandbox.persona("cloud")["org_id"], connector_id)]
@@ -184,8 +184,8 @@ def test_enable_connector_playbook_reconnects_a_disabled_connector(run_module, s
     env_file = tmp_path / "sandbox.json"
     env_file.write_text(json.dumps(sandbox.env))
     env = {"DCOPS_SANDBOX_ENV": str(env_file)}
-    connector_id = _link(run_module, tmp_path)
-    assert run_module("org_connector", "cloud", connector_id=connector_id, state="disabled")[0] == 0
+    connector_id = _link(run_module, sandbox, tmp_path)
+    assert run_module("org_connector", connection="cloud", connector_id=connector_id, state="disabled").rc == 0
     enabled = run_playbook(ENABLE, inventory=INVENTORY, env=env, args=["--limit", "jira-sandbox"])
     assert enabled.returncode == 0, enabled.stdout[-3000:]
     summary = enabled.task("Show the result per instance")["result"]["org_connector_summary"]
@@ -197,13 +197,13 @@ def test_enable_connector_playbook_reconnects_a_disabled_connector(run_module, s
 
 # -- point 9: app connectors removed from the Data Center side -----------------------------------------------------
 def test_app_connectors_removed_from_the_dc_side_check_mode_exact(run_module, sandbox, tmp_path, cloud_admin):
-    connector_id = _link(run_module, tmp_path)
+    connector_id = _link(run_module, sandbox, tmp_path)
     cloud_admin.add_app(connector_id, "rovo-jira")
     cloud_admin.add_app(connector_id, "portfolio-insights")
 
     def run(check_mode):
-        rc, result, _out = run_module("dc_cloud_connector", "jira", app_connectors="absent", check_mode=check_mode,
-                                      diff=True)
+        result = run_module("dc_cloud_connector", connection="jira", app_connectors="absent", check_mode=check_mode,
+                            diff=True)
         return result
 
     def observe():
@@ -212,8 +212,8 @@ def test_app_connectors_removed_from_the_dc_side_check_mode_exact(run_module, sa
     planned, done = assert_check_predicts_real(run, observe, fields=("removed_app_connectors", "app_connectors"))
     assert [a["name"] for a in done["removed_app_connectors"]] == ["Rovo for Jira", "Portfolio Insights"]
     assert observe()[connector_id] == []
-    rc, disabled, _out = run_module("org_connector", "cloud", connector_id=connector_id, state="disabled")
-    assert rc == 0 and disabled["status"] == "Disconnected" and len(_connectors(sandbox)) == 1
+    disabled = run_module("org_connector", connection="cloud", connector_id=connector_id, state="disabled")
+    assert disabled.rc == 0 and disabled["status"] == "Disconnected" and len(_connectors(sandbox)) == 1
 
 
 def test_disable_lists_each_app_connector_removes_them_from_the_dc_side_then_disables(sandbox, tmp_path, cloud_admin):

@@ -104,9 +104,9 @@ def test_manual_hand_over_prints_the_steps_then_applies_vaulted_credentials(sand
     assert "Data management > Data sources > Connected sources" in steps
 
     # The cloud administrator creates the connector and sends the credentials; they go in the vault.
-    rc, created, _output = run_module("org_connector", "cloud", base_url=sandbox.url("confluence"),
-                                      name="Confluence sandbox", return_credentials=True, no_log=True)
-    assert rc == 0
+    created = run_module("org_connector", connection="cloud", base_url=sandbox.url("confluence"),
+                         name="Confluence sandbox", return_credentials=True, no_log=True)
+    assert created.rc == 0
     handed = dict(manual, org_connector_client_credentials=created["credentials"])
     applied = run_playbook(CONNECT, inventory=INVENTORY, env=env, extra_vars=handed, verbosity=4,
                            args=["--limit", "confluence-sandbox"])

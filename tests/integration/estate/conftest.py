@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -32,16 +33,23 @@ def estate_tools():
     require_estate_tools()
 
 
-@pytest.fixture(scope="session")
-def lab_estate(sandbox_session, tmp_path_factory):
+@contextlib.contextmanager
+def running_estate(sandbox_session, workdir, **start):
+    """A lab estate in `workdir` (Estate.start's `start` arguments) whose instances are the session's sandbox;
+    stopped on exit."""
     require_estate_tools()
-    workdir = tmp_path_factory.mktemp("estate")
     env_file = workdir / "sandbox.json"
     env_file.write_text(json.dumps(sandbox_session.env))
     estate = Estate(workdir / "lab")
     try:
-        estate.start(nodes=4, private_nodes=2, node_backends={"confluence-lab-2": "iptables"},
-                     sandbox_env=env_file)
+        estate.start(sandbox_env=env_file, **start)
         yield estate
     finally:
         estate.stop()
+
+
+@pytest.fixture(scope="session")
+def lab_estate(sandbox_session, tmp_path_factory):
+    with running_estate(sandbox_session, tmp_path_factory.mktemp("estate"), nodes=4, private_nodes=2,
+                        node_backends={"confluence-lab-2": "iptables"}) as estate:
+        yield estate

@@ -22,7 +22,7 @@ import pytest
 import trustme
 import yaml
 
-from helpers import run_playbook
+from helpers import ModuleProcess, run_playbook
 
 HERE = Path(__file__).resolve().parent
 COLLECTIONS = HERE.parents[2] / ".build" / "collections"
@@ -157,13 +157,16 @@ class EgressLab:
             "ansible_connection": "local", "ansible_python_interpreter": str(interpreter)}}}}))
         return path
 
-    def egress(self, check=False, diff=True, **params):
-        """Run dcops.atlassian_cloud.egress_rule once in the DC node; return the task result."""
+    def _egress_task(self, check, diff, params):
+        """dcops.atlassian_cloud.egress_rule run once in the DC node by ansible-playbook: the task's entry."""
         params.setdefault("name", "atlassian-cloud")
         playbook = yaml.safe_dump([{"hosts": "dcnode", "gather_facts": False, "tasks": [
             {"name": "egress", "dcops.atlassian_cloud.egress_rule": params}]}])
-        run = run_playbook(playbook, inventory=self.inventory(), check=check, diff=diff)
-        result = run.task("egress")
+        return run_playbook(playbook, inventory=self.inventory(), check=check, diff=diff).task("egress")
+
+    def egress(self, check=False, diff=True, **params):
+        """Run egress_rule once in the DC node; return the task result (the task must succeed)."""
+        result = self._egress_task(check, diff, params)
         details = {k: result["result"].get(k) for k in ("msg", "module_stderr", "module_stdout", "exception")}
         assert result["status"] == "ok", details
         return result["result"]
@@ -172,21 +175,13 @@ class EgressLab:
         """Run the module file directly in the DC node (no ansible-playbook start-up): the same code path
         the playbook runs, used for the many intermediate steps of a scenario."""
         params.setdefault("name", "atlassian-cloud")
-        params.update(_ansible_check_mode=check, _ansible_diff=diff)
-        args = self.tmp / "module-args.json"
-        args.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": params}))
-        proc = self.run(PYTHON, "-m", "ansible_collections.dcops.atlassian_cloud.plugins.modules.egress_rule",
-                        str(args), check=False, env=dict(os.environ, PYTHONPATH=str(COLLECTIONS)))
-        result = json.loads(proc.stdout)
+        result = ModuleProcess("egress_rule", params, check_mode=check, diff=diff, prefix=self.prefix).result()
         assert not result.get("failed"), result
         return result
 
     def egress_fails(self, **params):
-        params.setdefault("name", "atlassian-cloud")
-        playbook = yaml.safe_dump([{"hosts": "dcnode", "gather_facts": False, "tasks": [
-            {"name": "egress", "dcops.atlassian_cloud.egress_rule": params}]}])
-        run = run_playbook(playbook, inventory=self.inventory())
-        result = run.task("egress")
+        """Run egress_rule once in the DC node; return the task result (the task must fail)."""
+        result = self._egress_task(False, False, params)
         assert result["status"] == "failed", result
         return result["result"]
 

@@ -7,18 +7,17 @@ and firewalld back ends also write), iptables-save for both families, and the fi
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import re
 from pathlib import Path
 
 from checkmode.harness import assert_both_refuse, assert_check_predicts_real
-from firewall.conftest import API_HOST, COLLECTIONS, PYTHON
+from firewall.conftest import API_HOST
 from firewall.test_firewalld import firewalld_node  # noqa: F401 pylint: disable=unused-import
 from firewall.test_iptables import iptables_node  # noqa: F401 pylint: disable=unused-import
 from firewall.test_nftables import nft_node  # noqa: F401 pylint: disable=unused-import
 from firewall.test_ufw import ufw_node  # noqa: F401 pylint: disable=unused-import
+from helpers import ModuleProcess
 
 # The node fixtures above are imported from the backend tests, which set each firewall up.
 FIELDS = ("backend", "addresses", "rules")
@@ -46,13 +45,7 @@ def _has(tool):
 def module_runner(lab, module, **params):
     """run(check_mode) -> the result of `module` run inside the lab's DC node, as Ansible starts a module."""
     def run(check_mode):
-        args = dict(params, _ansible_check_mode=check_mode, _ansible_diff=True)
-        digest = hashlib.sha256(json.dumps(args, sort_keys=True).encode()).hexdigest()[:12]
-        path = lab.tmp / ("args-%s-%s.json" % (module, digest))
-        path.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
-        proc = lab.run(PYTHON, "-m", "ansible_collections.dcops.atlassian_cloud.plugins.modules." + module,
-                       str(path), check=False, env=dict(os.environ, PYTHONPATH=str(COLLECTIONS)))
-        return json.loads(proc.stdout)
+        return ModuleProcess(module, params, check_mode=check_mode, diff=True, prefix=lab.prefix).result()
     return run
 
 

@@ -3,14 +3,11 @@ dc_nodes, or the controller, never a host-selector variable; and each step carri
 --skip-tags select it."""
 
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 import yaml
+from helpers import ROOT, run_playbook
 
-ROOT = Path(__file__).resolve().parents[3]
 # playbook -> the step tags it must offer (connect_data_center.yml and app_tunnel.yml have their own tests).
 STEP_TAGS = {
     "auth_policies.yml": {"policies"},
@@ -41,8 +38,8 @@ def test_plays_target_the_shared_groups(name):
 
 @pytest.mark.parametrize("name", sorted(STEP_TAGS))
 def test_steps_are_tagged(name):
-    listed = subprocess.run([str(Path(sys.executable).parent / "ansible-playbook"), "--list-tags", "-i", "localhost,",
-                             str(ROOT / "playbooks" / name)], capture_output=True, text=True, check=True, timeout=120)
+    listed = run_playbook(ROOT / "playbooks" / name, args=["--list-tags"], timeout=120)
+    assert listed.returncode == 0, listed.stderr
     tags = set()
     for found in re.findall(r"TAGS: \[([^\]]*)\]", listed.stdout):
         tags |= {t.strip() for t in found.split(",") if t.strip()}

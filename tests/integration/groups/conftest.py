@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import free_port, stop_process
 
 DATA = Path(__file__).resolve().parent / "data"
 SUFFIX = "dc=example,dc=com"
@@ -46,12 +47,6 @@ refint_attributes member uniqueMember
 """
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Slapd:
     def __init__(self, root, ldif):
         self.root = root
@@ -80,12 +75,7 @@ class Slapd:
         raise RuntimeError("slapd did not listen on %s within %.0f s" % (self.uri, timeout))
 
     def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
         self.log.close()
 
     def settings(self, **overrides):

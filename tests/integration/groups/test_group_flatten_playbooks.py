@@ -3,21 +3,12 @@
 from pathlib import Path
 
 import yaml
-from helpers import ROOT, run_playbook
+from helpers import ROOT, run_playbook, task_play
 
 ROLE = "dcops.atlassian_cloud.nested_groups : "
 
-MODULE_PLAY = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: flatten
-      dcops.atlassian_cloud.group_flatten:
-        source: ldap
-        on_cycle: "{{ on_cycle }}"
-        ldap: "{{ ldap }}"
-        google_workspace_selected: [Engineering]
-"""
+MODULE_PLAY = task_play("group_flatten", {"source": "ldap", "on_cycle": "{{ on_cycle }}", "ldap": "{{ ldap }}",
+                                          "google_workspace_selected": ["Engineering"]}, name="flatten")
 
 
 def test_module_reads_slapd_and_reports_flat_lost_cycles_and_selection(slapd):

@@ -22,6 +22,7 @@ import subprocess
 import time
 
 from ad_range_proxy import RangeCappingProxy
+from helpers import stop_process
 
 REALM = "AD.EXAMPLE.COM"
 BASE = "DC=ad,DC=example,DC=com"
@@ -167,12 +168,7 @@ class SambaAD:
         for proxy in self.proxies:
             proxy.stop()
         if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            stop_process(self.process, timeout=15)
             self.log.close()
         subprocess.run(["ip", "netns", "del", self.namespace], capture_output=True, timeout=30, check=False)
 

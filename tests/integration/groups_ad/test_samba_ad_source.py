@@ -12,7 +12,7 @@ from ad_domain import (
     mail,
     username,
 )
-from helpers import run_playbook
+from helpers import run_playbook, task_play
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups.flatten import CycleError, flatten
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._groups.source_ldap import (
@@ -147,17 +147,8 @@ def test_matching_rule_in_chain_agrees_with_the_client_side_flattening(samba_ad)
         read_ldap(LdapSettings(**samba_ad.settings(in_chain_groups=["Nope"])))
 
 
-MODULE_PLAY = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: flatten
-      dcops.atlassian_cloud.group_flatten:
-        source: ldap
-        on_cycle: merge
-        ldap: "{{ ldap }}"
-        report: [flat, users]
-"""
+MODULE_PLAY = task_play("group_flatten", {"source": "ldap", "on_cycle": "merge", "ldap": "{{ ldap }}",
+                                          "report": ["flat", "users"]}, name="flatten")
 
 
 def test_module_reports_disabled_users_and_the_in_chain_check(samba_ad):

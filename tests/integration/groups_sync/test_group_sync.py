@@ -55,7 +55,8 @@ def test_removals_only_in_managed_groups_unless_prune(sandbox, run_module):
     assert result["removed"] == {"eng": sorted(USERS[5:10])}
     assert result["added"] == {"eng": sorted(USERS[15:17]), "site-admins": [USERS[19]]}
     assert result["kept"] == {"site-admins": sorted(USERS[1:3])}
-    assert len(writes(sandbox)) == 4  # add to eng, remove from eng (4 + 1), add to site-admins
+    # batch_size=4 bounds each PATCH: eng's 2 additions in one, its 5 removals in 4 + 1, site-admins' one
+    assert len(writes(sandbox)) == 4, "one PATCH per batch of at most 4 member operations"
     got = cloud_groups(sandbox)
     assert got["eng"] == sorted(desired["eng"])
     assert got["site-admins"] == sorted([USERS[0], USERS[1], USERS[2], USERS[19]])

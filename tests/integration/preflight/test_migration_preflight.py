@@ -86,18 +86,19 @@ def test_fail_on_stops_after_writing_the_report(seeded, run_module, tmp_path):
     assert "| admins |" in markdown.read_text()
 
 
+def csv_instance(tmp_path, name, product, users, memberships):
+    """An instance read from CSV exports: its users (with a header row) and its group memberships."""
+    users_csv, memberships_csv = tmp_path / (name + "-users.csv"), tmp_path / (name + "-members.csv")
+    users_csv.write_text(users, encoding="utf-8")
+    memberships_csv.write_text(memberships, encoding="utf-8")
+    return {"name": name, "product": product, "users_csv": str(users_csv), "memberships_csv": str(memberships_csv)}
+
+
 def test_csv_exports(run_module, tmp_path):
-    users = tmp_path / "users.csv"
-    users.write_text("Username,Email Address,Active\nann,ann@example.com,true\nben,,false\n", encoding="utf-8")
-    members = tmp_path / "members.csv"
-    members.write_text("group,username\nadmins,ann\nadmins,ben\n", encoding="utf-8")
-    other = tmp_path / "other.csv"
-    other.write_text("username,email\nann,ann@example.com\n", encoding="utf-8")
-    other_members = tmp_path / "other-members.csv"
-    other_members.write_text("group,username\nadmins,ann\n", encoding="utf-8")
     result = run_module(migration_preflight, {"instances": [
-        {"name": "a", "product": "jira", "users_csv": str(users), "memberships_csv": str(members)},
-        {"name": "b", "product": "jira", "users_csv": str(other), "memberships_csv": str(other_members)},
+        csv_instance(tmp_path, "a", "jira", "Username,Email Address,Active\nann,ann@example.com,true\nben,,false\n",
+                     "group,username\nadmins,ann\nadmins,ben\n"),
+        csv_instance(tmp_path, "b", "jira", "username,email\nann,ann@example.com\n", "group,username\nadmins,ann\n"),
     ]})
     assert result["invalid_email"] == [{"instance": "a", "username": "ben", "email": None, "reason": "missing",
                                         "active": False}]
@@ -150,20 +151,13 @@ def test_html_report_renders_its_tables_in_headless_chromium(seeded, run_module,
 
 
 def test_migration_gaps_password_resets_unverified_domains_no_group_and_merges_by_name(run_module, tmp_path):
-    jira_users = tmp_path / "jira-users.csv"
-    jira_users.write_text("username,email\nann,ann@corp.example\nbo,bo@partner.example\n", encoding="utf-8")
-    jira_members = tmp_path / "jira-members.csv"
-    jira_members.write_text("group,username\nadmins,ann\n", encoding="utf-8")
-    wiki_users = tmp_path / "wiki-users.csv"
-    wiki_users.write_text("username,email,active\nann,Ann@Corp.Example,true\ncy,cy@corp.example,true\n"
-                          "old,old@corp.example,false\n", encoding="utf-8")
-    wiki_members = tmp_path / "wiki-members.csv"
-    wiki_members.write_text("group,username\nadmins,cy\n", encoding="utf-8")
     markdown = tmp_path / "report.md"
     result = run_module(migration_preflight, {
         "instances": [
-            {"name": "jira", "product": "jira", "users_csv": str(jira_users), "memberships_csv": str(jira_members)},
-            {"name": "wiki", "product": "confluence", "users_csv": str(wiki_users), "memberships_csv": str(wiki_members)},
+            csv_instance(tmp_path, "jira", "jira", "username,email\nann,ann@corp.example\nbo,bo@partner.example\n",
+                         "group,username\nadmins,ann\n"),
+            csv_instance(tmp_path, "wiki", "confluence", "username,email,active\nann,Ann@Corp.Example,true\n"
+                         "cy,cy@corp.example,true\nold,old@corp.example,false\n", "group,username\nadmins,cy\n"),
         ],
         "sso_domains": ["Corp.Example"], "verified_domains": ["corp.example"], "report_markdown": str(markdown),
         "fail_on": ["confluence_no_group"]})

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,8 +14,7 @@ from atlassian_sandbox.areas.dc_directory import make_user
 from readiness_page import assert_no_write, assert_self_contained
 from helpers import ROOT, run_playbook
 
-sys.path.insert(0, str(ROOT / "tests" / "estate"))
-from lab_estate.estate import Estate  # noqa: E402  (the package lives outside the test paths)
+from estate.conftest import running_estate
 
 ROLE = "dcops.atlassian_cloud.readiness_report : "
 READINESS = ROOT / "playbooks" / "readiness_report.yml"
@@ -49,21 +46,9 @@ ORG = {"auth_policies": "done", "policy_coverage": "missing", "sso_idp": "done",
 
 @pytest.fixture(scope="session")
 def readiness_estate(sandbox_session, tmp_path_factory):
-    if os.geteuid() != 0:
-        pytest.skip("the lab estate needs root (network namespaces)")
-    missing = [t for t in ("ip", "nsenter", "unshare", "/usr/sbin/sshd", "ssh", "nft", "iptables-restore",
-                           "tomcat10-instance-create") if shutil.which(t) is None]
-    if missing:
-        pytest.skip("missing tools: %s" % ", ".join(missing))
-    workdir = tmp_path_factory.mktemp("readiness-estate")
-    env_file = workdir / "sandbox.json"
-    env_file.write_text(json.dumps(sandbox_session.env))
-    estate = Estate(workdir / "lab")
-    try:
-        estate.start(nodes=3, private_nodes=2, node_backends={"confluence-lab-1": "iptables"}, sandbox_env=env_file)
+    with running_estate(sandbox_session, tmp_path_factory.mktemp("readiness-estate"), nodes=3, private_nodes=2,
+                        node_backends={"confluence-lab-1": "iptables"}) as estate:
         yield estate
-    finally:
-        estate.stop()
 
 
 def _env(estate):

@@ -10,16 +10,13 @@ a scratch directory with a few prepared files, and helpers for connection parame
 from __future__ import annotations
 
 import hashlib
-import importlib
 import os
 import time
 from pathlib import Path
 
 import pytest
 
-from helpers import run_module_in_process
 
-MODULES = "ansible_collections.dcops.atlassian_cloud.plugins.modules."
 SECONDS = 30  # every case ends well within this (the slowest are TLS or refused-port failures, not retried)
 SERVER_XML = Path(__file__).resolve().parents[2] / "unit" / "tomcat" / "files" / "jira_server.xml"
 
@@ -398,20 +395,19 @@ def _snapshot(root):
 
 
 @pytest.mark.parametrize("module_name, build, expected, check_mode", list(_connection_cases()) + SPECIFIC)
-def test_bad_input_fails_in_one_line_and_writes_nothing(sandbox, capsys, tmp_path, module_name, build, expected,
+def test_bad_input_fails_in_one_line_and_writes_nothing(sandbox, run_module, tmp_path, module_name, build, expected,
                                                         check_mode):
     ctx = Ctx(sandbox, tmp_path)
     args = build(ctx)
-    module = importlib.import_module(MODULES + module_name)
     state_before, files_before = _durable(sandbox.state()), _snapshot(tmp_path)
     started = time.monotonic()
-    rc, result, out = run_module_in_process(module, args, capsys, check_mode=check_mode)
+    result = run_module(module_name, args, check_mode=check_mode)
     elapsed = time.monotonic() - started
 
-    assert rc == 1 and result.get("failed"), result
+    assert result.rc == 1 and result.get("failed"), result
     message = result["msg"]
     assert expected.lower() in message.lower(), message
-    assert "\n" not in message and "Traceback" not in out and "exception" not in result, message
+    assert "\n" not in message and "Traceback" not in result.output and "exception" not in result, message
     assert elapsed < SECONDS
     assert _durable(sandbox.state()) == state_before
     assert _snapshot(tmp_path) == files_before

@@ -3,19 +3,14 @@ egress_rule's persist check fail with one line, the file unchanged and no backup
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-from helpers import COLLECTIONS
+from helpers import ModuleProcess
 
 SERVER_XML = Path(__file__).resolve().parents[2] / "unit" / "tomcat" / "files" / "jira_server.xml"
-MODULES = "ansible_collections.dcops.atlassian_cloud.plugins.modules."
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("unshare"),
                                 reason="needs root and unshare for a private read-only mount")
@@ -23,15 +18,12 @@ pytestmark = pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("unshare")
 
 def run_on_read_only(directory, module, args, check=False):
     """Run `module` in a private mount namespace where `directory` is mounted read-only."""
-    args_file = directory.parent / ("%s-args.json" % module)
-    args_file.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": dict(args, _ansible_check_mode=check)}))
     script = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"'
-    proc = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh", str(directory),
-                           sys.executable, "-m", MODULES + module, str(args_file)],
-                          capture_output=True, text=True, timeout=60, env=dict(os.environ, PYTHONPATH=str(COLLECTIONS)),
-                          check=False)
-    assert "Traceback" not in proc.stdout + proc.stderr, proc.stderr
-    return json.loads(proc.stdout)
+    started = ModuleProcess(module, args, check_mode=check,
+                            prefix=["unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh", str(directory)])
+    result = started.result(timeout=60)
+    assert "Traceback" not in result.output + started.stderr, started.stderr
+    return result
 
 
 def listing(directory):

@@ -12,14 +12,12 @@ from __future__ import annotations
 import base64
 import json
 import os
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import quote, quote_plus
 
 import pytest
 import yaml
 
-from helpers import run_playbook
+from helpers import echoing_endpoint, run_playbook
 
 KEYSTORE_PASS = "Keyst0re-Pa55-SafetyTest"
 AWS_ACCESS_KEY = "AKIDSAFETYTEST0001"
@@ -59,31 +57,10 @@ def secrets(sandbox):
     }
 
 
-class EchoingProxy(BaseHTTPRequestHandler):
-    """An endpoint that is not AWS: it answers HTML that echoes the signed request (headers and body)."""
-
-    def _answer(self):
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode(errors="replace")
-        payload = ("<html><pre>upstream error\n%s\n%s" % (self.headers, body)).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    do_GET = do_POST = _answer
-
-    def log_message(self, *_args):
-        pass
-
-
 @pytest.fixture
 def echoing_aws():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), EchoingProxy)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield "http://127.0.0.1:%d" % server.server_address[1]
-    server.shutdown()
-    server.server_close()
+    with echoing_endpoint() as url:
+        yield url
 
 
 def tasks(sandbox, tmp, failing, aws_endpoint=None):

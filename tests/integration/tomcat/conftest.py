@@ -8,7 +8,6 @@ a Jira-shaped server.xml bound to loopback, and a tiny webapp with /status (the 
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import threading
 import time
@@ -17,15 +16,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from helpers import free_port
 
 FILES = Path(__file__).resolve().parent / "files"
 INSTANCE_SCRIPT = FILES / "tomcat_instance.sh"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class TomcatNode:

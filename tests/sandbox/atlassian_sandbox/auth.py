@@ -69,6 +69,14 @@ def cloud_error(status, message):
     return web.json_response({"code": status, "message": message}, status=status)
 
 
+async def cloud_json(request):
+    """(body, None) for a JSON body; (None, the Organizations API's 400) for one that is not JSON."""
+    try:
+        return await request.json(), None
+    except ValueError:
+        return None, cloud_error(400, "Request body is not valid JSON")
+
+
 def scim_error(status, detail):
     return web.json_response(
         {"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "status": str(status), "detail": detail},

@@ -7,17 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import run_module_in_process
 
 from ansible_collections.dcops.atlassian_cloud.plugins.modules import tomcat_connector
 
 FILES = Path(__file__).resolve().parent / "files"
 TUNNEL = {"secure": True, "scheme": "https", "proxyName": "jira.example.com", "proxyPort": 443}
-
-
-def run_module(capsys, **args):
-    check, diff = args.pop("check", False), args.pop("diff", False)
-    return run_module_in_process(tomcat_connector, args, capsys, check_mode=check, diff=diff)[1]
 
 
 @pytest.fixture
@@ -30,9 +24,9 @@ def server_xml(tmp_path):
     return path
 
 
-def test_apply_keeps_owner_mode_and_makes_a_backup(capsys, server_xml):
+def test_apply_keeps_owner_mode_and_makes_a_backup(run_module, server_xml):
     original = server_xml.read_bytes()
-    result = run_module(capsys, path=str(server_xml), attributes=TUNNEL, backup=True)
+    result = run_module(tomcat_connector, path=str(server_xml), attributes=TUNNEL, backup=True)
 
     assert result["changed"] is True and result["line"] == 36
     assert result["connector"]["secure"] == "true" and result["connector"]["proxyPort"] == "443"
@@ -43,21 +37,21 @@ def test_apply_keeps_owner_mode_and_makes_a_backup(capsys, server_xml):
     assert sorted(p.name for p in server_xml.parent.iterdir()) == sorted(["server.xml", Path(result["backup_file"]).name])
 
 
-def test_rerun_leaves_bytes_and_mtime_alone(capsys, server_xml):
-    run_module(capsys, path=str(server_xml), attributes=TUNNEL)
+def test_rerun_leaves_bytes_and_mtime_alone(run_module, server_xml):
+    run_module(tomcat_connector, path=str(server_xml), attributes=TUNNEL)
     os.utime(server_xml, ns=(1_000_000_000, 1_000_000_000))
     content = server_xml.read_bytes()
 
-    result = run_module(capsys, path=str(server_xml), attributes=TUNNEL, backup=True)
+    result = run_module(tomcat_connector, path=str(server_xml), attributes=TUNNEL, backup=True)
     assert result["changed"] is False and "backup_file" not in result
     assert server_xml.read_bytes() == content
     assert server_xml.stat().st_mtime_ns == 1_000_000_000
     assert len(list(server_xml.parent.iterdir())) == 1
 
 
-def test_check_mode_reports_the_real_diff_and_writes_nothing(capsys, server_xml):
+def test_check_mode_reports_the_real_diff_and_writes_nothing(run_module, server_xml):
     original = server_xml.read_bytes()
-    result = run_module(capsys, path=str(server_xml), attributes=TUNNEL, backup=True, check=True, diff=True)
+    result = run_module(tomcat_connector, path=str(server_xml), attributes=TUNNEL, backup=True, check_mode=True, diff=True)
 
     assert result["changed"] is True and "backup_file" not in result
     assert server_xml.read_bytes() == original
@@ -72,35 +66,35 @@ def test_check_mode_reports_the_real_diff_and_writes_nothing(capsys, server_xml)
     assert len(list(server_xml.parent.iterdir())) == 1
 
 
-def test_failed_validation_leaves_the_file_untouched(capsys, server_xml):
+def test_failed_validation_leaves_the_file_untouched(run_module, server_xml):
     original = server_xml.read_bytes()
-    result = run_module(capsys, path=str(server_xml), attributes=TUNNEL, validate="/bin/false %s")
+    result = run_module(tomcat_connector, path=str(server_xml), attributes=TUNNEL, validate="/bin/false %s")
     assert result["failed"] is True and "validation of the new" in result["msg"]
     assert server_xml.read_bytes() == original
     assert len(list(server_xml.parent.iterdir())) == 1
 
 
-def test_passing_validation_sees_the_new_content(capsys, server_xml, tmp_path):
+def test_passing_validation_sees_the_new_content(run_module, server_xml, tmp_path):
     seen = tmp_path / "seen.xml"
-    result = run_module(capsys, path=str(server_xml), attributes=TUNNEL, validate=f"/bin/cp %s {seen}")
+    result = run_module(tomcat_connector, path=str(server_xml), attributes=TUNNEL, validate=f"/bin/cp %s {seen}")
     assert result["changed"] is True
     assert seen.read_bytes() == server_xml.read_bytes()
 
 
-def test_validate_without_placeholder_is_refused(capsys, server_xml):
-    result = run_module(capsys, path=str(server_xml), attributes=TUNNEL, validate="/bin/true")
+def test_validate_without_placeholder_is_refused(run_module, server_xml):
+    result = run_module(tomcat_connector, path=str(server_xml), attributes=TUNNEL, validate="/bin/true")
     assert result["failed"] is True and "validate must contain %s" in result["msg"]
 
 
-def test_missing_file(capsys, tmp_path):
-    result = run_module(capsys, path=str(tmp_path / "nope.xml"), attributes=TUNNEL)
+def test_missing_file(run_module, tmp_path):
+    result = run_module(tomcat_connector, path=str(tmp_path / "nope.xml"), attributes=TUNNEL)
     assert result["failed"] is True and result["msg"].endswith("nope.xml does not exist; expected the Tomcat server.xml of the product")
 
 
-def test_ambiguous_selection_returns_candidates(capsys, tmp_path):
+def test_ambiguous_selection_returns_candidates(run_module, tmp_path):
     path = tmp_path / "server.xml"
     path.write_text('<Server><Service name="x"><Connector port="8080"/><Connector port="8081"/></Service></Server>')
-    result = run_module(capsys, path=str(path), attributes=TUNNEL)
+    result = run_module(tomcat_connector, path=str(path), attributes=TUNNEL)
     assert result["failed"] is True and str(path) in result["msg"]
     assert result["candidates"] == [
         {"port": "8080", "protocol": "HTTP/1.1", "line": 1},
@@ -108,13 +102,13 @@ def test_ambiguous_selection_returns_candidates(capsys, tmp_path):
     ]
 
 
-def test_non_integer_port_is_refused(capsys, server_xml):
+def test_non_integer_port_is_refused(run_module, server_xml):
     original = server_xml.read_bytes()
-    result = run_module(capsys, path=str(server_xml), attributes={"port": "eighty"})
+    result = run_module(tomcat_connector, path=str(server_xml), attributes={"port": "eighty"})
     assert result["failed"] is True and "attribute port must be an integer" in result["msg"]
     assert server_xml.read_bytes() == original
 
 
-def test_directory_is_not_a_file(capsys, tmp_path):
-    result = run_module(capsys, path=str(tmp_path), attributes=TUNNEL)
+def test_directory_is_not_a_file(run_module, tmp_path):
+    result = run_module(tomcat_connector, path=str(tmp_path), attributes=TUNNEL)
     assert result["failed"] is True and "is not a regular file" in result["msg"]

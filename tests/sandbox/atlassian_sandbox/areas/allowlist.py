@@ -79,6 +79,16 @@ def routes(persona):
             return None
         return next((r for r in state()["rules"] if r["id"] == rule_id), None)
 
+    def editable(request):
+        """(the rule the path names, None), or (None, the answer that refuses it: no such rule, or one an
+        application link owns)."""
+        rule = find(request)
+        if rule is None:
+            return None, dc_error(404, "No allowlist rule with this id.")
+        if rule["type"] == APPLICATION_LINK:
+            return None, dc_error(400, "Rules of application links are managed with the application link.")
+        return rule, None
+
     async def body_of(request):
         try:
             return await request.json()
@@ -105,11 +115,9 @@ def routes(persona):
 
     @requires(ADMIN)
     async def update_rule(request):
-        rule = find(request)
-        if rule is None:
-            return dc_error(404, "No allowlist rule with this id.")
-        if rule["type"] == APPLICATION_LINK:
-            return dc_error(400, "Rules of application links are managed with the application link.")
+        rule, refused = editable(request)
+        if refused is not None:
+            return refused
         body = await body_of(request)
         errors = _field_errors(body)
         if errors:
@@ -119,11 +127,9 @@ def routes(persona):
 
     @requires(ADMIN)
     async def delete_rule(request):
-        rule = find(request)
-        if rule is None:
-            return dc_error(404, "No allowlist rule with this id.")
-        if rule["type"] == APPLICATION_LINK:
-            return dc_error(400, "Rules of application links are managed with the application link.")
+        rule, refused = editable(request)
+        if refused is not None:
+            return refused
         state()["rules"].remove(rule)
         return web.Response(status=204)
 

@@ -40,7 +40,7 @@ import uuid
 
 from aiohttp import web
 
-from ..auth import ORG, cloud_error, requires
+from ..auth import ORG, cloud_error, cloud_json, requires
 from ..personas import ORG_ID
 
 KINDS = {"cloud"}
@@ -276,6 +276,19 @@ def _merged_settings(current, requested):
 
 
 # -- task processing --------------------------------------------------------------------------------------
+async def string_list(request, key, required, most, too_many):
+    """(the body's non-empty list of strings under `key`, None), or (None, the 400 that names what is wrong)."""
+    body, error = await cloud_json(request)
+    if error is not None:
+        return None, error
+    values = body.get(key) if isinstance(body, dict) else None
+    if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+        return None, cloud_error(400, required)
+    if len(values) > most:
+        return None, cloud_error(400, too_many % most)
+    return values, None
+
+
 def _process_task(persona, task_id):
     state = _state(persona)
     task = state["tasks"].get(task_id)
@@ -341,15 +354,10 @@ def routes(persona):
         policy = state["policies"].get(request.match_info["policy_id"])
         if policy is None:
             return cloud_error(404, "Authentication policy not found")
-        try:
-            body = await request.json()
-        except ValueError:
-            return cloud_error(400, "Request body is not valid JSON")
-        emails = body.get("users") if isinstance(body, dict) else None
-        if not isinstance(emails, list) or not emails or not all(isinstance(e, str) for e in emails):
-            return cloud_error(400, "users must be a non-empty list of email addresses")
-        if len(emails) > MAX_USERS_PER_ADD:
-            return cloud_error(400, "At most %d users can be added at a time" % MAX_USERS_PER_ADD)
+        emails, error = await string_list(request, "users", "users must be a non-empty list of email addresses",
+                                          MAX_USERS_PER_ADD, "At most %d users can be added at a time")
+        if error is not None:
+            return error
         task_id = str(uuid.uuid4())
         state["tasks"][task_id] = {"policyId": policy["id"], "users": list(emails), "inProgressCount": len(emails),
                                    "successCount": 0, "failureCount": 0, "failureReasons": []}
@@ -367,15 +375,10 @@ def routes(persona):
         return web.json_response({key: task[key] for key in TASK_STATUS_FIELDS})
 
     async def bulk_fetch(request, persona, state):
-        try:
-            body = await request.json()
-        except ValueError:
-            return cloud_error(400, "Request body is not valid JSON")
-        ids = body.get("accountIds") if isinstance(body, dict) else None
-        if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
-            return cloud_error(400, "accountIds is required: a non-empty list of account IDs")
-        if len(ids) > MAX_USERS_PER_FETCH:
-            return cloud_error(400, "At most %d accountIds per request" % MAX_USERS_PER_FETCH)
+        ids, error = await string_list(request, "accountIds", "accountIds is required: a non-empty list of account IDs",
+                                       MAX_USERS_PER_FETCH, "At most %d accountIds per request")
+        if error is not None:
+            return error
         fields = state.get("bulk_fetch_fields") or USER_POLICY_INFO_FIELDS
         items = []
         for account_id in ids:

@@ -23,12 +23,14 @@ groups they are in and their own ``roles``; the users search filters on it (``re
 from __future__ import annotations
 
 import base64
+import functools
+import inspect
 import json
 import uuid
 
 from aiohttp import web
 
-from ..auth import ORG, cloud_error, requires
+from ..auth import ORG, cloud_error, cloud_json, requires
 from ..personas import DIRECTORY_ID, ORG_ID, ORG_NAME
 
 KINDS = {"cloud"}
@@ -133,6 +135,28 @@ def _limit(value):
     return limit if 1 <= limit <= V2_MAX_LIMIT else None
 
 
+def _casefolded(values):
+    return {v.casefold() for v in values}
+
+
+def _narrow(rows, body, filters):
+    """The rows that pass every filter the search body names. `filters` maps a body key to (prepare, match):
+    prepare(the body's value) once, then match(prepared, row) per row."""
+    rows = list(rows)
+    for key, (prepare, match) in filters.items():
+        if body.get(key):
+            wanted = prepare(body[key])
+            rows = [r for r in rows if match(wanted, r)]
+    return rows
+
+
+GROUP_FILTERS = {
+    "groupNames": (_casefolded, lambda wanted, g: g["name"].casefold() in wanted),
+    "groupIds": (set, lambda wanted, g: g["id"] in wanted),
+    "searchTerm": (str.casefold, lambda term, g: term in g["name"].casefold()),
+}
+
+
 def _group_view(persona, group):
     return {
         "id": group["id"],
@@ -172,6 +196,45 @@ def routes(persona):
             return cloud_error(404, "Directory not found")
         return None
 
+    def members_of(group_ids):
+        members = set()
+        for group_id in group_ids:
+            group = find_group(persona, group_id)
+            members.update(group["members"] if group else ())
+        return members
+
+    user_filters = {
+        "emails": (_casefolded, lambda wanted, u: u["email"].casefold() in wanted),
+        "accountIds": (set, lambda wanted, u: u["accountId"] in wanted),
+        "groupIds": (members_of, lambda members, u: u["accountId"] in members),
+        "resourceIds": (set, lambda wanted, u: bool(wanted & set(user_access(persona, u["accountId"])))),
+        "searchTerm": (str.casefold, lambda term, u: term in u["email"].casefold() or term in u["name"].casefold()),
+    }
+
+    def route(check, *readers):
+        """Handler decorator: the org admin key, then the 404 `check` gives for another organization or
+        directory, then each reader in turn (request -> (value, None) or (None, the answer that refuses it));
+        the handler gets the readers' values after the request."""
+
+        def wrap(handler):
+            @functools.wraps(handler)
+            async def checked(request):
+                denial = check(request)
+                if denial is not None:
+                    return denial
+                values = []
+                for reader in readers:
+                    read = reader(request)
+                    value, refused = (await read) if inspect.isawaitable(read) else read
+                    if refused is not None:
+                        return refused
+                    values.append(value)
+                return await handler(request, *values)
+
+            return requires(ORG)(checked)
+
+        return wrap
+
     def v1_offset(request):
         cursor = request.query.get("cursor")
         return 0 if not cursor else _cursor_decode(cursor)
@@ -193,11 +256,8 @@ def routes(persona):
         return web.json_response({"data": {"id": org["id"], "type": "orgs", "attributes": {"name": org["name"]},
                                            "links": {"self": persona.base_url + "/admin/v1/orgs/" + org["id"]}}})
 
-    @requires(ORG)
+    @route(check_org)
     async def list_domains(request):
-        denial = check_org(request)
-        if denial is not None:
-            return denial
         offset = v1_offset(request)
         if offset is None:
             return _bad_cursor()
@@ -205,11 +265,8 @@ def routes(persona):
                  for d in state(persona)["domains"]]
         return web.json_response(_page(request, items, offset, V1_PAGE))
 
-    @requires(ORG)
+    @route(check_org)
     async def list_directories(request):
-        denial = check_org(request)
-        if denial is not None:
-            return denial
         offset = v1_offset(request)
         limit = _limit(request.query.get("limit"))
         if offset is None or limit is None:
@@ -217,10 +274,9 @@ def routes(persona):
         return web.json_response(_page(request, list(state(persona)["directories"]), offset, limit))
 
     async def search_body(request):
-        try:
-            body = await request.json()
-        except ValueError:
-            return None, cloud_error(400, "Request body is not valid JSON")
+        body, error = await cloud_json(request)
+        if error is not None:
+            return None, error
         if not isinstance(body, dict):
             return None, cloud_error(400, "Request body must be an object")
         offset = _cursor_decode(body["cursor"]) if body.get("cursor") else 0
@@ -230,70 +286,24 @@ def routes(persona):
         body["_offset"], body["_limit"] = offset, limit
         return body, None
 
-    @requires(ORG)
-    async def search_users(request):
-        denial = check_directory(request)
-        if denial is not None:
-            return denial
-        body, error = await search_body(request)
-        if error is not None:
-            return error
+    @route(check_directory, search_body)
+    async def search_users(request, body):
         if body.get("emails") and body.get("searchTerm"):
             return cloud_error(400, "emails and searchTerm cannot be used together")
-        users = list(state(persona)["users"])
-        if body.get("emails"):
-            wanted = {e.casefold() for e in body["emails"]}
-            users = [u for u in users if u["email"].casefold() in wanted]
-        if body.get("accountIds"):
-            wanted = set(body["accountIds"])
-            users = [u for u in users if u["accountId"] in wanted]
-        if body.get("groupIds"):
-            members = set()
-            for group_id in body["groupIds"]:
-                group = find_group(persona, group_id)
-                members.update(group["members"] if group else ())
-            users = [u for u in users if u["accountId"] in members]
-        if body.get("resourceIds"):
-            wanted = set(body["resourceIds"])
-            users = [u for u in users if wanted & set(user_access(persona, u["accountId"]))]
-        if body.get("searchTerm"):
-            term = body["searchTerm"].casefold()
-            users = [u for u in users if term in u["email"].casefold() or term in u["name"].casefold()]
+        users = _narrow(state(persona)["users"], body, user_filters)
         expand = body.get("expand") or ()
         items = [_user_view(u, persona, expand) for u in users]
         return web.json_response(_page(request, items, body["_offset"], body["_limit"]))
 
-    @requires(ORG)
-    async def search_groups(request):
-        denial = check_directory(request)
-        if denial is not None:
-            return denial
-        body, error = await search_body(request)
-        if error is not None:
-            return error
-        groups = list(state(persona)["groups"])
-        if body.get("groupNames"):
-            wanted = {n.casefold() for n in body["groupNames"]}
-            groups = [g for g in groups if g["name"].casefold() in wanted]
-        if body.get("groupIds"):
-            wanted = set(body["groupIds"])
-            groups = [g for g in groups if g["id"] in wanted]
-        if body.get("searchTerm"):
-            term = body["searchTerm"].casefold()
-            groups = [g for g in groups if term in g["name"].casefold()]
+    @route(check_directory, search_body)
+    async def search_groups(request, body):
+        groups = _narrow(state(persona)["groups"], body, GROUP_FILTERS)
         groups.sort(key=lambda g: g["name"].casefold())
         items = [_group_view(persona, g) for g in groups]
         return web.json_response(_page(request, items, body["_offset"], body["_limit"]))
 
-    @requires(ORG)
-    async def create_group(request):
-        denial = check_directory(request)
-        if denial is not None:
-            return denial
-        try:
-            body = await request.json()
-        except ValueError:
-            return cloud_error(400, "Request body is not valid JSON")
+    @route(check_directory, cloud_json)
+    async def create_group(request, body):
         name = (body or {}).get("name")
         if not isinstance(name, str) or not name.strip():
             return cloud_error(400, "name is required")
@@ -304,42 +314,26 @@ def routes(persona):
         return web.json_response(_group_view(persona, group), status=201)
 
     def group_in_path(request):
-        """The group the path names, or the answer that refuses it (another directory, no such group)."""
-        denial = check_directory(request)
-        if denial is not None:
-            return None, denial
+        """(the group the path names, None), or (None, the 404 for no such group)."""
         group = find_group(persona, request.match_info["group_id"])
         if group is None:
             return None, cloud_error(404, "Group not found")
         return group, None
 
-    @requires(ORG)
-    async def get_group(request):
-        group, denial = group_in_path(request)
-        if denial is not None:
-            return denial
+    @route(check_directory, group_in_path)
+    async def get_group(request, group):
         return web.json_response(_group_view(persona, group))
 
     def writable_group(request):
-        group = find_group(persona, request.match_info["group_id"])
-        if group is None:
-            return None, cloud_error(404, "Group not found")
+        group, missing = group_in_path(request)
+        if missing is not None:
+            return None, missing
         if group.get("scim"):
             return None, cloud_error(400, "You can't add or remove members of groups synced from an identity provider")
         return group, None
 
-    @requires(ORG)
-    async def add_member(request):
-        denial = check_directory(request)
-        if denial is not None:
-            return denial
-        group, error = writable_group(request)
-        if error is not None:
-            return error
-        try:
-            body = await request.json()
-        except ValueError:
-            return cloud_error(400, "Request body is not valid JSON")
+    @route(check_directory, writable_group, cloud_json)
+    async def add_member(request, group, body):
         account_id = (body or {}).get("accountId")
         if account_id not in users_by_account(persona):
             return cloud_error(404, "User not found in the directory")
@@ -347,25 +341,16 @@ def routes(persona):
             group["members"].append(account_id)
         return web.json_response({}, status=200)
 
-    @requires(ORG)
-    async def remove_member(request):
-        denial = check_directory(request)
-        if denial is not None:
-            return denial
-        group, error = writable_group(request)
-        if error is not None:
-            return error
+    @route(check_directory, writable_group)
+    async def remove_member(request, group):
         account_id = request.match_info["account_id"]
         if account_id not in group["members"]:
             return cloud_error(404, "User is not a member of the group")
         group["members"].remove(account_id)
         return web.Response(status=204)
 
-    @requires(ORG)
-    async def list_role_assignments(request):
-        group, denial = group_in_path(request)
-        if denial is not None:
-            return denial
+    @route(check_directory, group_in_path)
+    async def list_role_assignments(request, group):
         offset = v1_offset(request)
         limit = _limit(request.query.get("limit"))
         if offset is None or limit is None:
@@ -381,10 +366,9 @@ def routes(persona):
         group = find_group(persona, request.match_info["group_id"])
         if group is None:
             return None, None, cloud_error(404, "Group not found")
-        try:
-            body = await request.json()
-        except ValueError:
-            return None, None, cloud_error(400, "Request body is not valid JSON")
+        body, error = await cloud_json(request)
+        if error is not None:
+            return None, None, error
         body = body if isinstance(body, dict) else {}
         resource_id, role_id = body.get("resourceId"), body.get("roleId")
         if resource_id not in {r["id"] for r in state(persona).get("resources", [])}:
@@ -394,11 +378,8 @@ def routes(persona):
         return group, {"resourceId": resource_id, "roleId": role_id}, None
 
     def role_change(assign):
-        @requires(ORG)
+        @route(check_directory)
         async def handler(request):
-            denial = check_directory(request)
-            if denial is not None:
-                return denial
             group, grant, error = await role_body(request)
             if error is not None:
                 return error

@@ -100,31 +100,27 @@ def routes(persona):
     def scim_users_by_id():
         return {u["scimId"]: u for u in state(persona)["users"]}
 
-    @requires(SCIM)
-    async def list_users(request):
-        paging, error = _list_params(request)
-        if error is not None:
-            return error
-        wanted, error = _filter(request, "userName")
-        if error is not None:
-            return error
-        users = state(persona)["users"]
-        if wanted is not None:
-            users = [u for u in users if u["email"].casefold() == wanted.casefold()]
-        return scim_json(_list_response([_user_resource(persona, u) for u in users], *paging))
+    def listing(area, attribute, field, resource):
+        """GET handler for a SCIM list: startIndex/count paging, and `filter=<attribute> eq "..."` matched
+        case-insensitively on `field`."""
 
-    @requires(SCIM)
-    async def list_groups(request):
-        paging, error = _list_params(request)
-        if error is not None:
-            return error
-        wanted, error = _filter(request, "displayName")
-        if error is not None:
-            return error
-        groups = state(persona)["groups"]
-        if wanted is not None:
-            groups = [g for g in groups if g["name"].casefold() == wanted.casefold()]
-        return scim_json(_list_response([_group_resource(persona, g) for g in groups], *paging))
+        @requires(SCIM)
+        async def handler(request):
+            paging, error = _list_params(request)
+            if error is not None:
+                return error
+            wanted, error = _filter(request, attribute)
+            if error is not None:
+                return error
+            rows = state(persona)[area]
+            if wanted is not None:
+                rows = [r for r in rows if r[field].casefold() == wanted.casefold()]
+            return scim_json(_list_response([resource(persona, r) for r in rows], *paging))
+
+        return handler
+
+    list_users = listing("users", "userName", "email", _user_resource)
+    list_groups = listing("groups", "displayName", "name", _group_resource)
 
     @requires(SCIM)
     async def get_group(request):
@@ -217,12 +213,10 @@ def routes(persona):
         state(persona)["groups"].remove(group)
         return web.Response(status=204)
 
-    base = "/scim/directory/{directory_id}"
+    # One line per resource, its methods side by side.
+    users, groups, group = ("/scim/directory/{directory_id}" + p for p in ("/Users", "/Groups", "/Groups/{group_id}"))
     return [
-        web.get(base + "/Users", list_users),
-        web.get(base + "/Groups", list_groups),
-        web.post(base + "/Groups", create_group),
-        web.get(base + "/Groups/{group_id}", get_group),
-        web.patch(base + "/Groups/{group_id}", patch_group),
-        web.delete(base + "/Groups/{group_id}", delete_group),
+        web.get(users, list_users),
+        web.get(groups, list_groups), web.post(groups, create_group),
+        web.get(group, get_group), web.patch(group, patch_group), web.delete(group, delete_group),
     ]

@@ -65,9 +65,18 @@ def _upm_error(status, sub_code, message):
     return web.json_response({"status-code": status, "subCode": sub_code, "message": message}, status=status)
 
 
+# state()["plugins"] keyed by the path's {key}, and UPM's answer when there is none
+PLUGIN_IN_PATH = ("plugins", "key", "upm.plugin.not.found", "Plugin not found.")
+
+
 def routes(persona):
     def state():  # looked up on each call: the state dict is replaced on reset
         return persona.state["upm"]
+
+    def named(request, collection, path_key, code, message):
+        """(the entry of state()[collection] the path names, None), or (None, UPM's 404 with `code`)."""
+        found = state()[collection].get(request.match_info[path_key])
+        return (found, None) if found is not None else (None, _upm_error(404, code, message))
 
     def plugin_link(key):
         return persona.path(f"/rest/plugins/1.0/{key}-key")
@@ -136,9 +145,9 @@ def routes(persona):
     @requires(ADMIN)
     async def pending(request):
         task_id = request.match_info["task_id"]
-        task = state()["tasks"].get(task_id)
-        if task is None:
-            return _upm_error(404, "upm.error.task.not.found", "No such task.")
+        task, missing = named(request, "tasks", "task_id", "upm.error.task.not.found", "No such task.")
+        if missing is not None:
+            return missing
         if task["state"] == "pending":
             task["polls"] += 1
             if task["polls"] > PENDING_POLLS:
@@ -158,17 +167,17 @@ def routes(persona):
 
     @requires(ADMIN)
     async def get_plugin(request):
-        plugin = state()["plugins"].get(request.match_info["key"])
-        if plugin is None:
-            return _upm_error(404, "upm.plugin.not.found", "Plugin not found.")
+        plugin, missing = named(request, *PLUGIN_IN_PATH)
+        if missing is not None:
+            return missing
         return _json(plugin_repr(plugin), content_type=PLUGIN_TYPE)
 
     @requires(ADMIN)
     async def delete_plugin(request):
         key = request.match_info["key"]
-        plugin = state()["plugins"].get(key)
-        if plugin is None:
-            return _upm_error(404, "upm.plugin.not.found", "Plugin not found.")
+        plugin, missing = named(request, *PLUGIN_IN_PATH)
+        if missing is not None:
+            return missing
         if not plugin.get("userInstalled"):
             return _upm_error(403, "upm.pluginUninstall.error.system.plugin", "System apps cannot be uninstalled.")
         del state()["plugins"][key]
