@@ -19,6 +19,7 @@ hand the next playbook its connections for free (a new connection costs the cont
 which playbook reused them would depend on how long the one before took.
 
     sudo .venv/bin/python tests/benchmarks/estate/bench_estate.py [SIZES...]   # default 1 10 50 100
+    BENCH_RERUN_TASKS=/tmp/rerun-%d.json ...                                   # also every rerun task, per size
 """
 
 from __future__ import annotations
@@ -257,6 +258,9 @@ def main(sizes):
             finally:
                 estate.stop()
             rerun_tasks = json.loads(times.read_text())
+            if os.environ.get("BENCH_RERUN_TASKS"):
+                # Every task of the rerun with the hosts it ran or skipped on, for reading where the host-tasks are.
+                Path(os.environ["BENCH_RERUN_TASKS"] % size).write_text(json.dumps(rerun_tasks, indent=0))
             slowest = sorted(rerun_tasks, key=lambda t: -t[1])[:10]
             row = {"nodes": size, "hosts": size + len(state["instances"]),
                    "build_s": round(build, 1), "first": first, "rerun": rerun, "read_only": ours_read,
