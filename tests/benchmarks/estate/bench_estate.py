@@ -74,7 +74,7 @@ READ_ONLY = """
         force_basic_auth: true
         ca_path: "{{ dc_ca_path }}"
         status_code: [200, 404]
-      when: dc_portfolio_insights | bool
+      when: "'portfolio_insights' in dc_apps"
     - name: Connector, DC side
       ansible.builtin.uri:
         url: "{{ dc_url }}/rest/cloud-connector/1.0/connection"
