@@ -94,7 +94,7 @@ def _companion(client, name, wanted, key, version):
     if not app:
         if wanted:
             return check("companion", MISSING, "the Cloud Companion app is not installed", name, **details)
-        return check("companion", DONE, "not installed, and not asked for (dc_portfolio_insights is false)",
+        return check("companion", DONE, "not installed, and not asked for (dc_apps has no portfolio_insights)",
                      name, **details)
     if not enabled:
         return check("companion", MISSING, "the Cloud Companion app %s is installed but disabled" % installed,

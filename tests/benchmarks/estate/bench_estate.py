@@ -19,6 +19,7 @@ hand the next playbook its connections for free (a new connection costs the cont
 which playbook reused them would depend on how long the one before took.
 
     sudo .venv/bin/python tests/benchmarks/estate/bench_estate.py [SIZES...]   # default 1 10 50 100
+    BENCH_RERUN_TASKS=/tmp/rerun-%d.json ...                                   # also every rerun task, per size
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ READ_ONLY = """
         force_basic_auth: true
         ca_path: "{{ dc_ca_path }}"
         status_code: [200, 404]
-      when: dc_portfolio_insights | bool
+      when: "'portfolio_insights' in dc_apps"
     - name: Connector, DC side
       ansible.builtin.uri:
         url: "{{ dc_url }}/rest/cloud-connector/1.0/connection"
@@ -210,6 +211,16 @@ def run(playbook, estate, extra=(), times_file=None):
             "changed": changed, "load_before": round(load_before, 1), "load_after": round(os.getloadavg()[0], 1)}
 
 
+def host_tasks_by_role(tasks):
+    """Host-tasks (one per host a task ran or skipped on) of a run, per role and for the playbook's own tasks: what
+    a converged rerun pays a worker fork for."""
+    counts = {}
+    for name, _seconds, hosts in tasks:
+        role = name.split(" : ", 1)[0].rsplit(".", 1)[-1] if " : " in name else "playbook"
+        counts[role] = counts.get(role, 0) + hosts
+    return dict(sorted(counts.items()), total=sum(counts.values()))
+
+
 def reset_sandbox(env):
     import ssl
     import urllib.request
@@ -246,7 +257,11 @@ def main(sizes):
                 ours_debug = run(debug, estate)
             finally:
                 estate.stop()
-            slowest = sorted(json.loads(times.read_text()), key=lambda t: -t[1])[:10]
+            rerun_tasks = json.loads(times.read_text())
+            if os.environ.get("BENCH_RERUN_TASKS"):
+                # Every task of the rerun with the hosts it ran or skipped on, for reading where the host-tasks are.
+                Path(os.environ["BENCH_RERUN_TASKS"] % size).write_text(json.dumps(rerun_tasks, indent=0))
+            slowest = sorted(rerun_tasks, key=lambda t: -t[1])[:10]
             row = {"nodes": size, "hosts": size + len(state["instances"]),
                    "build_s": round(build, 1), "first": first, "rerun": rerun, "read_only": ours_read,
                    "debug_only": ours_debug, "rerun_cpu_per_node": round(rerun["cpu"] / size, 3),
@@ -255,7 +270,7 @@ def main(sizes):
                    "rerun_vs_read_only_cpu": round(rerun["cpu"] / ours_read["cpu"], 2),
                    "rerun_vs_debug_wall": round(rerun["wall"] / ours_debug["wall"], 2),
                    "rerun_vs_debug_cpu": round(rerun["cpu"] / ours_debug["cpu"], 2),
-                   "slowest_rerun_tasks": slowest}
+                   "rerun_host_tasks": host_tasks_by_role(rerun_tasks), "slowest_rerun_tasks": slowest}
             results.append(row)
             print(json.dumps(row), flush=True)
     finally:

@@ -107,8 +107,6 @@ def write_inventory(estate, state, sandbox):
             # The first decision (docs/connection_paths.md): Rovo everywhere, Portfolio Insights on Jira too.
             "dc_apps": ["rovo", "portfolio_insights"] if instance["persona"] == "jira" else ["rovo"],
             "dc_private": instance["private"],
-            # Kept, consistent with dc_apps, for the readiness report, which still reads it.
-            "dc_portfolio_insights": instance["persona"] == "jira",
         })
         node_vars = {}
         if instance["private"]:
