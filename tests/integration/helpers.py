@@ -44,6 +44,12 @@ class PlaybookRun:
     def failed_tasks(self):
         return [r for r in self.results if r["status"] in ("failed", "unreachable")]
 
+    def failures(self, tail=4000):
+        """What failed, task by task with its message, then the end of the output: an assertion message that
+        names the failing task even when the output's tail has scrolled past it."""
+        failed = ["%s on %s: %s" % (r["task"], r["host"], r["result"].get("msg", "")) for r in self.failed_tasks]
+        return "\n".join(failed + [self.stdout[-tail:]])
+
 
 def ansible_env(extra=None):
     env = dict(os.environ)

@@ -37,7 +37,7 @@ def _environment(sandbox):
 
 def test_credentials_only_in_the_environment_reach_the_modules(sandbox, tmp_path):
     run = run_playbook(_play(sandbox, tmp_path), env=_environment(sandbox))
-    assert run.returncode == 0, run.stdout[-3000:]
+    assert run.returncode == 0, run.failures()
     assert sandbox.state()["jira"]["cloud_connector"]["connection"]["connectorId"]
     assert not [e for e in sandbox.log("cloud") if "/orgs//" in e["path"]]
 
@@ -53,7 +53,7 @@ def test_an_empty_org_id_stops_before_any_request(sandbox, tmp_path):
 def test_the_wait_for_connected_shows_each_read_and_names_the_status_it_ended_in(sandbox, tmp_path, run_module,
                                                                                  cloud_admin):
     linked = run_playbook(_play(sandbox, tmp_path), env=_environment(sandbox))
-    assert linked.returncode == 0, linked.stdout[-3000:]
+    assert linked.returncode == 0, linked.failures()
     connector_id = sandbox.state()["jira"]["cloud_connector"]["connection"]["connectorId"]
     cloud_admin.interrupt(connector_id)
 

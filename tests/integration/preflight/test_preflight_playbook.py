@@ -19,7 +19,7 @@ def test_reports_default_to_the_directory_the_run_started_in(tmp_path):
     started_in.mkdir()
     run = run_playbook(PLAYBOOK, extra_vars={"migration_preflight_instances": _instances(tmp_path)},
                        env={"PWD": str(started_in)})
-    assert run.returncode == 0, run.stdout[-3000:]
+    assert run.returncode == 0, run.failures()
     reports = started_in / "migration-preflight-reports"
     assert sorted(p.name for p in reports.iterdir()) == ["migration-preflight.html", "migration-preflight.md"]
     assert not list(COLLECTIONS.resolve().rglob("migration-preflight.md"))

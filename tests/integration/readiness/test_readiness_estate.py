@@ -69,7 +69,7 @@ def _report(estate, sandbox, dest, nested):
     sandbox.clear_log()
     run = run_playbook(READINESS, inventory=estate.dir / "inventory", env=_env(estate),
                        extra_vars={"readiness_report_dest": str(dest), "readiness_report_nested_groups_source": nested})
-    assert run.returncode == 0, run.stdout[-3000:]
+    assert run.returncode == 0, run.failures()
     assert_no_write(sandbox.log())
     after = _snapshot(estate)
     assert after == before, "the readiness report changed a node"
@@ -110,10 +110,10 @@ def test_the_report_tells_fresh_half_and_fully_connected_apart_and_writes_nothin
         if name == "half":
             run = run_playbook(CONNECT, inventory=estate.dir / "inventory", env=_env(estate),
                                args=["--tags", "prereqs,egress"])
-            assert run.returncode == 0, run.stdout[-3000:]
+            assert run.returncode == 0, run.failures()
         elif name == "connected":
             run = run_playbook(CONNECT, inventory=estate.dir / "inventory", env=_env(estate))
-            assert run.returncode == 0, run.stdout[-3000:]
+            assert run.returncode == 0, run.failures()
         dest = tmp_path / name
         run, snapshot = _report(estate, sandbox, dest, str(nested))
         # The snapshot sees what the main job writes (rule sets, server.xml), so "unchanged" above means something.
