@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from lxml import etree
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._tomcat.server_xml import (
@@ -81,44 +82,13 @@ def test_changes_list_before_and_after_values():
 SINGLE = b'<Server port="8005" shutdown="SHUTDOWN"><Service name="Catalina">\n  %s\n</Service></Server>\n'
 
 
-@pytest.mark.parametrize(
-    "tag,attributes,absent,expected",
-    [
-        # a single-line tag gets one space before a new attribute, keeping its quote style
-        (b"<Connector port='8080' protocol='HTTP/1.1'/>", {"secure": "true"}, [],
-         b"<Connector port='8080' protocol='HTTP/1.1' secure='true'/>"),
-        # a changed value keeps its quotes; untouched spacing around `=` stays
-        (b"<Connector port = '8080' proxyPort='80' />", {"proxyPort": "443"}, [],
-         b"<Connector port = '8080' proxyPort='443' />"),
-        # values are escaped for the quote in use
-        (b'<Connector port="8080"/>', {"proxyName": 'a&b<c"d\'e'}, [],
-         b'<Connector port="8080" proxyName="a&amp;b&lt;c&quot;d\'e"/>'),
-        (b"<Connector port='8080'/>", {"proxyName": 'a"b\'c'}, [],
-         b"<Connector port='8080' proxyName='a\"b&apos;c'/>"),
-        # a value needing no change keeps its original spelling
-        (b'<Connector port="8080" scheme="&#x68;ttps"/>', {"scheme": "https"}, [],
-         b'<Connector port="8080" scheme="&#x68;ttps"/>'),
-        # `/>` on its own line: new attributes go before the line break
-        (b'<Connector\n    port="8080"\n    protocol="HTTP/1.1"\n/>', {"secure": "true"}, [],
-         b'<Connector\n    port="8080"\n    protocol="HTTP/1.1"\n    secure="true"\n/>'),
-        # removing an attribute alone on its line removes the line
-        (b'<Connector port="8080"\n    secure="true"\n    scheme="https"/>', {}, ["secure"],
-         b'<Connector port="8080"\n    scheme="https"/>'),
-        # removing the first attribute of a line moves the next one to the line start
-        (b'<Connector port="8080"\n    secure="true" scheme="https"/>', {}, ["secure"],
-         b'<Connector port="8080"\n    scheme="https"/>'),
-        # removing the last attribute of a line keeps the next line as it was
-        (b'<Connector port="8080" secure="true"\n    scheme="https"/>', {}, ["secure"],
-         b'<Connector port="8080"\n    scheme="https"/>'),
-        # a removal of an absent attribute is no change
-        (b'<Connector port="8080"/>', {}, ["secure"], b'<Connector port="8080"/>'),
-        # a connector with children
-        (b'<Connector port="8080">\n    <UpgradeProtocol className="x"/>\n  </Connector>', {"secure": "true"}, [],
-         b'<Connector port="8080" secure="true">\n    <UpgradeProtocol className="x"/>\n  </Connector>'),
-    ],
-)
-def test_tag_layout(tag, attributes, absent, expected):
-    plan = plan_connector(SINGLE % tag, attributes=attributes, absent_attributes=absent)
+TAG_LAYOUT_CASES = yaml.safe_load((Path(__file__).resolve().parent / "tag_layout_cases.yml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", TAG_LAYOUT_CASES, ids=[case["case"] for case in TAG_LAYOUT_CASES])
+def test_tag_layout(case):
+    tag, expected = case["tag"].encode(), case["expected"].encode()
+    plan = plan_connector(SINGLE % tag, attributes=case["set"], absent_attributes=case["remove"])
     assert plan.after == SINGLE % expected
     assert plan.changed == (tag != expected)
 
