@@ -164,7 +164,11 @@ checks:
     detail:
       description: What was found, and what to do when it is not met.
       type: str
-  sample: [{check: base_url, ok: true, detail: the product reports the base URL https://jira.example.com}]
+    expected:
+      description: For V(base_url), the base URL it was compared with, as O(expected_base_url) gave it.
+      type: str
+      returned: for the V(base_url) check
+  sample: [{check: base_url, ok: true, expected: https://jira.example.com, detail: the product reports the base URL https://jira.example.com}]
 plan:
   description: The steps of the cloud connector guide this instance needs for O(apps), and why the others do not run.
   returned: when O(apps) is given

@@ -209,7 +209,7 @@ def preconditions(client, facts, url, require_cloud_connector=False, require_adm
     if expected_base_url is not None:
         reported = facts.get("base_url")
         same = normalize_base_url(reported) == normalize_base_url(expected_base_url)
-        checks.append({"check": "base_url", "ok": same, "detail": (
+        checks.append({"check": "base_url", "ok": same, "expected": expected_base_url, "detail": (
             "the product reports the base URL %s" % reported if same else
             "the product reports the base URL %s in its general configuration, not %s: register the one users "
             "reach (set it as the expected base URL) or correct the product's base URL first"

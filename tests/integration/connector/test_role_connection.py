@@ -64,3 +64,32 @@ def test_the_wait_for_connected_shows_each_read_and_names_the_status_it_ended_in
         in waited.stdout
     assert "(1 retries left)" in waited.stdout
     assert "is Interrupted after 1 s, not Connected" in waited.stdout, waited.stdout[-2500:]
+
+
+def test_a_version_gate_read_of_another_base_url_is_not_taken_for_the_preconditions(sandbox, tmp_path):
+    # The play's read compared the instance URL; the role registers another base URL, so it checks that one itself
+    # and stops before the first write instead of creating a connector the product does not report.
+    play = textwrap.dedent("""\
+        - name: Link the Jira persona under a base URL the product does not report
+          hosts: localhost
+          gather_facts: false
+          tasks:
+            - name: Read the instance as the version gate does
+              dcops.atlassian_cloud.dc_info:
+                require_admin: true
+                expected_base_url: %s
+              register: gate_read
+            - name: Run the role
+              ansible.builtin.include_role:
+                name: %s
+              vars:
+                org_connector_dc_info: "{{ gate_read }}"
+                org_connector_base_url: https://jira-elsewhere.example.com
+                org_connector_credentials_dir: %s
+                org_connector_accept_data_sharing: true
+        """) % (sandbox.persona("jira")["url"], ROLE, tmp_path / "credentials")
+    run = run_playbook(play, env=_environment(sandbox))
+    assert run.returncode != 0
+    assert "preconditions not met, nothing was changed" in run.stdout
+    assert "not https://jira-elsewhere.example.com" in run.stdout
+    assert [e for e in sandbox.log("cloud") if e["method"] != "GET"] == []
