@@ -3,13 +3,17 @@
 For each size: a fresh estate (2 Tomcat nodes on the private Jira instance from 10 nodes up, the rest on the
 Confluence instance; 1 node: one Confluence node) and a reset sandbox, then
   - the first run and the converged rerun of connect_data_center.yml (wall, controller CPU, changed=0 checked);
-  - in the same converged estate, a hand-written playbook that only reads the same things with
-    ansible.builtin.uri (version, allowlist, connector on both sides, the app) and ansible.builtin.command (the
-    firewall ruleset, server.xml, the node's health answer), and the same playbook with ansible.builtin.debug
-    tasks instead; their ratio to the rerun;
+  - in the same converged estate, hand-written playbooks that only read:
+    - the same-reads playbook (READ_SAME): every request the rerun makes, checked against the sandbox's request log
+      (the run stops when the two differ), with ansible.builtin.uri loops, and on each node what the node's steps
+      read (rule set, persisted rules, the destination's addresses; server.xml, the JVM's tunnel port, the
+      listener) with one ansible.builtin.shell;
+    - the read-only subset of runs 1 to 6 (READ_ONLY): one uri or command task per thing, 9 of the rerun's 20
+      requests at 10 nodes, and the same playbook with ansible.builtin.debug tasks instead;
+    their ratios to the rerun;
   - controller peak memory (sum of the PSS of ansible-playbook and all its descendants, sampled every 0.1 s),
     and the peak of ansible-playbook's own process (what holds hostvars and results);
-  - the rerun's slowest tasks (tests/benchmarks/estate/callback_plugins/task_times.py).
+  - the rerun's slowest tasks and its controller CPU per role (tests/benchmarks/estate/callback_plugins/task_times.py).
 CPU is user + system of ansible-playbook and every process it waited for (workers, module processes, ssh
 clients), split into ansible-playbook's own process and the rest; the nodes' own sshd and Python run in the
 estate's namespaces on the same machine and are not counted.
@@ -46,6 +50,8 @@ PLAYBOOK = ROOT / "playbooks" / "connect_data_center.yml"
 CALLBACKS = Path(__file__).resolve().parent / "callback_plugins"
 FORKS = 20
 
+# The read-only subset of runs 1 to 6: one task per thing read, fewer things than the rerun reads (9 of its 20 requests at
+# 10 nodes: no administrator check, allowlist status, organization read or app connectors; no persisted rules).
 READ_ONLY = """
 - name: Read the instances
   hosts: dc_instances
@@ -105,6 +111,66 @@ READ_ONLY = """
       when: app_tunnel_health_url is defined
 """
 
+
+# What a converged rerun reads, request for request (the benchmark checks it against the sandbox's request log) and
+# file for file, written the way a careful user would write a read-only playbook: one `uri` task with a loop per
+# service and instance (one worker, one module build), one `shell` per node for what the node's steps read.
+READ_SAME = """
+- name: Read the instances
+  hosts: dc_instances
+  gather_facts: false
+  vars:
+    confluence: "{{ 'confluence' in dc_url }}"
+  tasks:
+    - name: Data Center reads (version, administrator, allowlist, app, connection and its apps)
+      ansible.builtin.uri:
+        url: "{{ dc_url }}{{ item }}"
+        url_username: "{{ dc_user }}"
+        url_password: "{{ dc_password }}"
+        force_basic_auth: true
+        ca_path: "{{ dc_ca_path }}"
+        headers: {Accept: application/json}
+        status_code: [200, 404]
+      loop: >-
+        {{ ['/rest/api/2/serverInfo'] + (['/rest/applinks/1.0/manifest'] if confluence else [])
+           + ['/rest/plugins/1.0/?os_authType=basic', '/rest/whitelist/latest/whitelist',
+              '/rest/whitelist/latest/whitelist/status']
+           + (['/rest/plugins/1.0/com.atlassian.cloud-companion-key'] if 'portfolio_insights' in dc_apps else [])
+           + ['/rest/cloud-connector/1.0/connection', '/rest/cloud-connector/1.0/connection/apps'] }}
+    - name: Organization reads (the organization, its connectors)
+      ansible.builtin.uri:
+        url: "{{ atlassian_api_url }}/admin/v1/orgs/{{ atlassian_org_id }}{{ item }}"
+        headers: {Authorization: "Bearer {{ atlassian_org_api_key }}", Accept: application/json}
+        ca_path: "{{ atlassian_ca_path }}"
+      loop: ['', /connected-sources/connectors]
+      register: org_reads
+    - name: The instance's connector's apps
+      ansible.builtin.uri:
+        url: "{{ atlassian_api_url }}/admin/v1/orgs/{{ atlassian_org_id }}/connected-sources/connectors/{{ connector.id }}/apps"
+        headers: {Authorization: "Bearer {{ atlassian_org_api_key }}", Accept: application/json}
+        ca_path: "{{ atlassian_ca_path }}"
+      vars:
+        connector: "{{ org_reads.results[1].json.data | selectattr('baseUrl', 'equalto', dc_base_url | default(dc_url)) | first }}"
+
+- name: Read the nodes
+  hosts: dc_nodes
+  gather_facts: false
+  tasks:
+    - name: Firewall (the rule set, the persisted rules, the main configuration, the destination's addresses)
+      ansible.builtin.shell: >-
+        nft -j list ruleset && cat /etc/nftables.d/dcops-egress-atlassian-cloud.nft /etc/nftables.conf
+        && getent ahosts api.atlassian.com
+      changed_when: false
+    - name: Tunnel (server.xml, the JVM's tunnel upstream port, the connector's listener)
+      ansible.builtin.shell:
+        cmd: >-
+          cat {{ app_tunnel_install_dir }}/conf/server.xml
+          && { pgrep -a -f -- '-Dsecure[.]tunnel[.]upstream[.]port=' || [ $? -eq 1 ]; }
+          && (exec 3<>/dev/tcp/{{ app_tunnel_health_url | urlsplit('hostname') }}/{{ app_tunnel_health_url | urlsplit('port') }})
+        executable: /bin/bash
+      changed_when: false
+      when: app_tunnel_install_dir is defined
+"""
 
 def debug_only(text):
     """The read-only playbook with every task a debug task (same hosts, same conditions)."""
@@ -211,24 +277,37 @@ def run(playbook, estate, extra=(), times_file=None):
             "changed": changed, "load_before": round(load_before, 1), "load_after": round(os.getloadavg()[0], 1)}
 
 
-def host_tasks_by_role(tasks):
-    """Host-tasks (one per host a task ran or skipped on) of a run, per role and for the playbook's own tasks: what
-    a converged rerun pays a worker fork for."""
-    counts = {}
-    for name, _seconds, hosts in tasks:
+def by_role(tasks):
+    """Host-tasks (one per host a task ran or skipped on: what a run pays a worker fork for) and controller CPU
+    seconds of a run, per role and for the playbook's own tasks."""
+    counts, cpu = {}, {}
+    for name, _seconds, hosts, task_cpu in tasks:
         role = name.split(" : ", 1)[0].rsplit(".", 1)[-1] if " : " in name else "playbook"
         counts[role] = counts.get(role, 0) + hosts
-    return dict(sorted(counts.items()), total=sum(counts.values()))
+        cpu[role] = round(cpu.get(role, 0.0) + task_cpu, 2)
+    return (dict(sorted(counts.items()), total=sum(counts.values())),
+            dict(sorted(cpu.items()), total=round(sum(cpu.values()), 2)))
 
 
-def reset_sandbox(env):
+def sandbox_call(env, method, path):
+    """A call to the sandbox's control API (any persona's port serves it), its JSON answer."""
     import ssl
     import urllib.request
 
     context = ssl.create_default_context(cafile=env["ca_path"])
-    request = urllib.request.Request("https://localhost:%d/_sandbox/reset" % env["personas"]["cloud"]["port"],
-                                     method="POST")
-    urllib.request.urlopen(request, context=context, timeout=10).read()
+    request = urllib.request.Request("https://localhost:%d%s" % (env["personas"]["cloud"]["port"], path), method=method)
+    with urllib.request.urlopen(request, context=context, timeout=10) as answer:
+        body = answer.read()
+    return json.loads(body) if body.strip() else None
+
+
+def requests_made(env):
+    """The requests the sandbox answered since its log was last cleared (persona, method, path, query, status),
+    sorted, and the log cleared again."""
+    entries = sandbox_call(env, "GET", "/_sandbox/log") or []
+    sandbox_call(env, "DELETE", "/_sandbox/log")
+    return sorted("%s %s %s %s %s" % (e["persona"], e["method"], e["path"], json.dumps(e.get("query") or {}, sort_keys=True),
+                                      e["status"]) for e in entries)
 
 
 def main(sizes):
@@ -237,13 +316,14 @@ def main(sizes):
     subprocess.run([sys.executable, "-m", "atlassian_sandbox", "start", "--dir", str(sandbox_dir), "--timeout", "120"], check=True,
                    capture_output=True, env=dict(os.environ, PYTHONPATH=str(ROOT / "tests" / "sandbox")))
     env = json.loads((sandbox_dir / "sandbox.json").read_text())
-    read_only, debug = work / "read_only.yml", work / "debug_only.yml"
+    read_only, read_same, debug = work / "read_only.yml", work / "read_same.yml", work / "debug_only.yml"
     read_only.write_text(READ_ONLY)
+    read_same.write_text(READ_SAME)
     debug.write_text(debug_only(READ_ONLY))
     results = []
     try:
         for size in sizes:
-            reset_sandbox(env)
+            sandbox_call(env, "POST", "/_sandbox/reset")
             estate = Estate(work / ("estate-%d" % size))
             started = time.monotonic()
             state = estate.start(nodes=size, private_nodes=2 if size >= 10 else 0,
@@ -252,25 +332,41 @@ def main(sizes):
             try:
                 first = run(PLAYBOOK, estate)
                 times = work / ("rerun-times-%d.json" % size)
+                same_times = work / ("same-times-%d.json" % size)
+                requests_made(env)
                 rerun = run(PLAYBOOK, estate, times_file=times)
+                rerun_requests = requests_made(env)
+                ours_same = run(read_same, estate, times_file=same_times)
+                same_requests = requests_made(env)
+                if same_requests != rerun_requests:
+                    raise SystemExit("the same-reads playbook does not make the rerun's requests:\n  only the rerun: %s\n"
+                                     "  only the same-reads playbook: %s" % (
+                                         sorted(set(rerun_requests) - set(same_requests)),
+                                         sorted(set(same_requests) - set(rerun_requests))))
                 ours_read = run(read_only, estate)
                 ours_debug = run(debug, estate)
             finally:
                 estate.stop()
             rerun_tasks = json.loads(times.read_text())
+            rerun_host_tasks, rerun_cpu = by_role(rerun_tasks)
+            same_host_tasks, _same_cpu = by_role(json.loads(same_times.read_text()))
             if os.environ.get("BENCH_RERUN_TASKS"):
                 # Every task of the rerun with the hosts it ran or skipped on, for reading where the host-tasks are.
                 Path(os.environ["BENCH_RERUN_TASKS"] % size).write_text(json.dumps(rerun_tasks, indent=0))
             slowest = sorted(rerun_tasks, key=lambda t: -t[1])[:10]
             row = {"nodes": size, "hosts": size + len(state["instances"]),
-                   "build_s": round(build, 1), "first": first, "rerun": rerun, "read_only": ours_read,
-                   "debug_only": ours_debug, "rerun_cpu_per_node": round(rerun["cpu"] / size, 3),
+                   "build_s": round(build, 1), "first": first, "rerun": rerun, "read_same": ours_same,
+                   "read_only": ours_read, "debug_only": ours_debug, "rerun_requests": len(rerun_requests), "rerun_cpu_per_node": round(rerun["cpu"] / size, 3),
                    "rerun_wall_per_node": round(rerun["wall"] / size, 3),
+                   "rerun_vs_read_same_wall": round(rerun["wall"] / ours_same["wall"], 2),
+                   "rerun_vs_read_same_cpu": round(rerun["cpu"] / ours_same["cpu"], 2),
                    "rerun_vs_read_only_wall": round(rerun["wall"] / ours_read["wall"], 2),
                    "rerun_vs_read_only_cpu": round(rerun["cpu"] / ours_read["cpu"], 2),
                    "rerun_vs_debug_wall": round(rerun["wall"] / ours_debug["wall"], 2),
                    "rerun_vs_debug_cpu": round(rerun["cpu"] / ours_debug["cpu"], 2),
-                   "rerun_host_tasks": host_tasks_by_role(rerun_tasks), "slowest_rerun_tasks": slowest}
+                   "rerun_host_tasks": rerun_host_tasks, "rerun_cpu_by_role": rerun_cpu,
+                   "read_same_host_tasks": same_host_tasks["total"],
+                   "slowest_rerun_tasks": slowest}
             results.append(row)
             print(json.dumps(row), flush=True)
     finally:
@@ -278,18 +374,24 @@ def main(sizes):
                        capture_output=True, check=False, env=dict(os.environ, PYTHONPATH=str(ROOT / "tests" / "sandbox")))
         shutil.rmtree(work, ignore_errors=True)
     print("| nodes | first wall / CPU s | rerun wall / CPU s | rerun CPU per node s | rerun CPU in ansible-playbook s | "
-          "peak MiB (ansible-playbook alone) | read-only wall / CPU s | debug wall / CPU s | "
-          "rerun / read-only (wall, CPU) | rerun / debug (wall, CPU) | load | rerun changed |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "peak MiB (ansible-playbook alone) | same-reads wall / CPU s | rerun / same-reads (wall, CPU) | "
+          "read-only subset wall / CPU s | rerun / read-only subset (wall, CPU) | debug wall / CPU s | "
+          "rerun / debug (wall, CPU) | load | rerun changed | host-tasks rerun / same-reads |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
-        first, rerun, ro, dbg = r["first"], r["rerun"], r["read_only"], r["debug_only"]
-        loads = [v for run_ in (first, rerun, ro, dbg) for v in (run_["load_before"], run_["load_after"])]
-        print("| %d | %.1f / %.1f | %.1f / %.1f | %.3f | %.1f | %.0f (%.0f) | %.1f / %.1f | %.1f / %.1f | %.2fx, %.2fx "
-              "| %.1fx, %.1fx | %.1f-%.1f | %d |" % (
+        first, rerun, same, ro, dbg = r["first"], r["rerun"], r["read_same"], r["read_only"], r["debug_only"]
+        loads = [v for run_ in (first, rerun, same, ro, dbg) for v in (run_["load_before"], run_["load_after"])]
+        print("| %d | %.1f / %.1f | %.1f / %.1f | %.3f | %.1f | %.0f (%.0f) | %.1f / %.1f | %.2fx, %.2fx | %.1f / %.1f "
+              "| %.2fx, %.2fx | %.1f / %.1f | %.1fx, %.1fx | %.1f-%.1f | %d | %d / %d |" % (
                   r["nodes"], first["wall"], first["cpu"], rerun["wall"], rerun["cpu"], r["rerun_cpu_per_node"],
-                  rerun["cpu_playbook_process"], rerun["peak_mib"], rerun["playbook_process_peak_mib"], ro["wall"],
-                  ro["cpu"], dbg["wall"], dbg["cpu"], r["rerun_vs_read_only_wall"], r["rerun_vs_read_only_cpu"],
-                  r["rerun_vs_debug_wall"], r["rerun_vs_debug_cpu"], min(loads), max(loads), rerun["changed"]))
+                  rerun["cpu_playbook_process"], rerun["peak_mib"], rerun["playbook_process_peak_mib"], same["wall"],
+                  same["cpu"], r["rerun_vs_read_same_wall"], r["rerun_vs_read_same_cpu"], ro["wall"], ro["cpu"],
+                  r["rerun_vs_read_only_wall"], r["rerun_vs_read_only_cpu"], dbg["wall"], dbg["cpu"],
+                  r["rerun_vs_debug_wall"], r["rerun_vs_debug_cpu"], min(loads), max(loads), rerun["changed"],
+                  r["rerun_host_tasks"]["total"], r["read_same_host_tasks"]))
+    for r in results:
+        print("rerun CPU by role at %d nodes (s, from the task callback): %s" % (
+            r["nodes"], ", ".join("%s %.2f" % item for item in r["rerun_cpu_by_role"].items())))
     # Memory per host: growth of the rerun's peak between two sizes, for the whole tree and for ansible-playbook.
     pairs = list(zip(results, results[1:])) + ([(results[1], results[-1])] if len(results) > 3 else [])
     for small, large in pairs:
