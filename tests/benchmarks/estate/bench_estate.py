@@ -172,6 +172,7 @@ READ_SAME = """
       when: app_tunnel_install_dir is defined
 """
 
+
 def debug_only(text):
     """The read-only playbook with every task a debug task (same hosts, same conditions)."""
     out, skip = [], False
