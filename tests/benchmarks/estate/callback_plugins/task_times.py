@@ -49,15 +49,17 @@ class CallbackModule(CallbackBase):
         self.times = []
         self.current = None
 
-    def _close(self):
+    def _close(self, cpu_now):
         if self.current is not None:
             name, started, hosts, cpu = self.current
-            self.times.append([name, round(time.monotonic() - started, 3), hosts, round(_cpu() - cpu, 3)])
+            self.times.append([name, round(time.monotonic() - started, 3), hosts, round(cpu_now - cpu, 3)])
             self.current = None
 
     def v2_playbook_on_task_start(self, task, is_conditional):
-        self._close()
-        self.current = [task.get_name(), time.monotonic(), 0, _cpu()]
+        # One reading ends the task before and starts this one.
+        cpu_now = _cpu()
+        self._close(cpu_now)
+        self.current = [task.get_name(), time.monotonic(), 0, cpu_now]
 
     v2_playbook_on_handler_task_start = v2_playbook_on_task_start
 
@@ -68,7 +70,7 @@ class CallbackModule(CallbackBase):
     v2_runner_on_ok = v2_runner_on_failed = v2_runner_on_skipped = v2_runner_on_unreachable = _count
 
     def v2_playbook_on_stats(self, stats):
-        self._close()
+        self._close(_cpu())
         path = os.environ.get("TASK_TIMES_FILE")
         if path:
             with open(path, "w", encoding="utf-8") as out:
