@@ -36,6 +36,18 @@ def test_rolling_restart_keeps_a_node_up_and_rolls_back_a_node_that_stays_unheal
             True, "https", "jira.example.com", 443
         )
 
+    # A converged rerun checks both nodes at once and rolls none: no edit task runs, no node restarts.
+    pids = {node.name: node.probe()["pid"] for node in (first, second)}
+    rerun = run_playbook(
+        PLAYBOOK, inventory=inventory, extra_vars={"app_tunnel_proxy_name": "jira.example.com", "app_tunnel_proxy_port": 443}
+    )
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert rerun.changed_tasks == []
+    assert sorted(r["host"] for r in rerun.results if r["task"].endswith("Read the tunnel's connector as the change would leave it")) == sorted(
+        [first.name, second.name])
+    assert [r for r in rerun.results if r["task"].endswith("Set the application tunnel attributes on the connector")] == []
+    assert {node.name: node.probe()["pid"] for node in (first, second)} == pids
+
     # The first node in the batch order never turns RUNNING again: it must be rolled back, and the run must stop
     # before the second node is touched.
     before = {node.name: node.server_xml.read_bytes() for node in (first, second)}
@@ -64,3 +76,17 @@ def test_rolling_restart_keeps_a_node_up_and_rolls_back_a_node_that_stays_unheal
     assert second.server_xml.read_bytes() == before[second.name]
     assert second.probe()["pid"] == second_pid, "the run went on to the next node after a failed one"
     assert [r["host"] for r in failed.results if r["task"].endswith("Set the application tunnel attributes on the connector")] == [first.name]
+
+    # A node that fails its checks (the second, stopped: its connector does not listen) stops the run before any
+    # node is edited, the first included, which comes before it in the rolling order. Last in the test: a JVM the
+    # test restarted was seen answering late on loaded cores (pytest -n 2), a gap for the availability poller above.
+    first_pid = first.probe()["pid"]
+    before = {node.name: node.server_xml.read_bytes() for node in (first, second)}
+    second.stop()
+    refused = run_playbook(PLAYBOOK, inventory=inventory, extra_vars={
+        "app_tunnel_proxy_name": "other.example.com", "app_tunnel_proxy_port": 443, "app_tunnel_listener_timeout": 1})
+    assert refused.returncode != 0
+    assert [r["host"] for r in refused.failed_tasks] == [second.name]
+    assert [r for r in refused.results if r["task"].endswith("Set the application tunnel attributes on the connector")] == []
+    assert {node.name: node.server_xml.read_bytes() for node in (first, second)} == before
+    assert first.probe()["pid"] == first_pid
