@@ -36,6 +36,11 @@ class PlaybookRun:
             raise KeyError(f"no result for task {name!r}; tasks seen: {sorted({r['task'] for r in self.results})}")
         return found[-1]
 
+    def hosts(self, name):
+        """The hosts, in result order, that ran or skipped the task called `name`, a role's task without its
+        "role : " prefix."""
+        return [r["host"] for r in self.results if r["task"].split(" : ")[-1] == name]
+
     @property
     def changed_tasks(self):
         return [r for r in self.results if r["status"] == "ok" and r["result"].get("changed")]

@@ -6,6 +6,7 @@ import pytest
 from helpers import ROOT, run_playbook
 
 PLAYBOOK = ROOT / "playbooks" / "app_tunnel.yml"
+EDIT = "Set the application tunnel attributes on the connector"
 
 
 def _assert_always_one_node_up(poller):
@@ -43,9 +44,8 @@ def test_rolling_restart_keeps_a_node_up_and_rolls_back_a_node_that_stays_unheal
     )
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     assert rerun.changed_tasks == []
-    assert sorted(r["host"] for r in rerun.results if r["task"].endswith("Read the tunnel's connector as the change would leave it")) == sorted(
-        [first.name, second.name])
-    assert [r for r in rerun.results if r["task"].endswith("Set the application tunnel attributes on the connector")] == []
+    assert sorted(rerun.hosts("Read the tunnel's connector as the change would leave it")) == sorted([first.name, second.name])
+    assert rerun.hosts(EDIT) == []
     assert {node.name: node.probe()["pid"] for node in (first, second)} == pids
 
     # The first node in the batch order never turns RUNNING again: it must be rolled back, and the run must stop
@@ -75,7 +75,7 @@ def test_rolling_restart_keeps_a_node_up_and_rolls_back_a_node_that_stays_unheal
     assert first.server_xml.read_bytes() == before[first.name]
     assert second.server_xml.read_bytes() == before[second.name]
     assert second.probe()["pid"] == second_pid, "the run went on to the next node after a failed one"
-    assert [r["host"] for r in failed.results if r["task"].endswith("Set the application tunnel attributes on the connector")] == [first.name]
+    assert failed.hosts(EDIT) == [first.name]
 
     # A node that fails its checks (the second, stopped: its connector does not listen) stops the run before any
     # node is edited, the first included, which comes before it in the rolling order. Last in the test: a JVM the
@@ -87,6 +87,6 @@ def test_rolling_restart_keeps_a_node_up_and_rolls_back_a_node_that_stays_unheal
         "app_tunnel_proxy_name": "other.example.com", "app_tunnel_proxy_port": 443, "app_tunnel_listener_timeout": 1})
     assert refused.returncode != 0
     assert [r["host"] for r in refused.failed_tasks] == [second.name]
-    assert [r for r in refused.results if r["task"].endswith("Set the application tunnel attributes on the connector")] == []
+    assert refused.hosts(EDIT) == []
     assert {node.name: node.server_xml.read_bytes() for node in (first, second)} == before
     assert first.probe()["pid"] == first_pid
