@@ -7,6 +7,7 @@ from helpers import ROOT, run_playbook
 
 PLAYBOOK = ROOT / "playbooks" / "app_tunnel.yml"
 EDIT = "Set the application tunnel attributes on the connector"
+READ = "Read the tunnel's connector as the change would leave it, the JVM's tunnel upstream port and the listener"
 
 
 def _assert_always_one_node_up(poller):
@@ -44,7 +45,7 @@ def test_rolling_restart_keeps_a_node_up_and_rolls_back_a_node_that_stays_unheal
     )
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     assert rerun.changed_tasks == []
-    assert sorted(rerun.hosts("Read the tunnel's connector as the change would leave it")) == sorted([first.name, second.name])
+    assert sorted(rerun.hosts(READ)) == sorted([first.name, second.name])
     assert rerun.hosts(EDIT) == []
     assert {node.name: node.probe()["pid"] for node in (first, second)} == pids
 
