@@ -22,14 +22,14 @@ BACKENDS = ("nftables", "iptables", "firewalld", "ufw")
 COMMANDS = {"nftables": "nft", "iptables": "iptables", "firewalld": "firewall-cmd", "ufw": "ufw"}
 
 
-def choose_backend(runner, which):
+def choose_backend(runner, which, proc="/proc"):
     """The backend `auto` stands for on this node, and whether firewalld's daemon runs (None: not asked).
 
-    `which(command)` says whether a command exists.
+    `which(command)` says whether a command exists; `proc` is where the node's processes are listed.
     """
-    if which("firewall-cmd") and firewalld.daemon_running(runner):
+    if which("firewall-cmd") and firewalld.daemon_running(runner, proc):
         return "firewalld", True
-    if which("ufw") and ufw.is_active(runner):
+    if which("ufw") and ufw.is_active(runner, which):
         return "ufw", None
     if which("nft"):
         return "nftables", None

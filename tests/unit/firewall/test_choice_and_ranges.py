@@ -24,13 +24,38 @@ STOPPED = {("firewall-cmd", "--state"): (252, "not running\n", ""), ("ufw", "sta
     (STOPPED, {"firewall-cmd", "ufw", "nft", "iptables"}, ("nftables", None)),
     (STOPPED, {"iptables"}, ("iptables", None)),
 ])
-def test_auto_prefers_the_manager_that_owns_the_ruleset(fake_commands, answers, installed, expected):
-    assert choose_backend(CommandRunner(fake_commands(answers)), installed.__contains__) == expected
+def test_auto_prefers_the_manager_that_owns_the_ruleset(fake_commands, fake_proc, answers, installed, expected):
+    proc = fake_proc({"1": b"/sbin/init\0", "812": b"/usr/bin/python3\0-s\0/usr/sbin/firewalld\0--nofork\0"})
+    assert choose_backend(CommandRunner(fake_commands(answers)), installed.__contains__, proc) == expected
+
+
+def test_auto_asks_neither_python_tool_when_firewalld_does_not_run_and_ufw_has_no_chain(fake_commands, fake_proc):
+    # firewall-cmd and ufw are Python programs: a converged run on a node with both installed, neither in use, runs
+    # neither. Without a firewalld process firewall-cmd could only say "not running"; iptables exiting 1 on ufw's
+    # chain is what makes ufw itself answer "inactive".
+    commands = fake_commands({("iptables", "-L", "ufw-user-input", "-n"): (1, "", "No chain/target/match by that name.")})
+    proc = fake_proc({"1": b"/sbin/init\0", "40": b"/usr/sbin/sshd\0-D\0", "41": b"bash\0-c\0firewalld\0"})
+    installed = {"firewall-cmd", "ufw", "nft", "iptables"}
+    assert choose_backend(CommandRunner(commands), installed.__contains__, proc) == ("nftables", None)
+    assert commands.commands() == ["iptables -L ufw-user-input -n"]
+
+
+@pytest.mark.parametrize("chain_rc, status, expected", [
+    (0, "Status: active\n", ("ufw", None)),
+    (0, "Status: inactive\n", ("nftables", None)),
+    # Not root, or iptables failing otherwise: ufw's own answer decides, as before the shortcut.
+    (4, "Status: active\n", ("ufw", None)),
+])
+def test_ufw_decides_whenever_its_chain_may_be_loaded(fake_commands, fake_proc, chain_rc, status, expected):
+    commands = fake_commands({("iptables", "-L", "ufw-user-input", "-n"): (chain_rc, "", ""), ("ufw", "status"): (0, status, "")})
+    installed = {"ufw", "nft", "iptables"}
+    assert choose_backend(CommandRunner(commands), installed.__contains__, fake_proc({})) == expected
+    assert commands.commands() == ["iptables -L ufw-user-input -n", "ufw status"]
 
 
 def test_auto_without_any_tool_fails(fake_commands):
     with pytest.raises(FirewallError, match="no firewall tool"):
-        choose_backend(CommandRunner(fake_commands(STOPPED)), lambda cmd: False)
+        choose_backend(CommandRunner(fake_commands(STOPPED)), lambda cmd: False, "/nonexistent")
 
 
 DOCUMENT = {"creationDate": "x", "syncToken": 1, "items": [

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._firewall.common import CommandRunner, RuleSet
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._firewall.firewalld import (
     FirewalldBackend,
@@ -78,7 +82,19 @@ def test_absent_deletes_the_policy_before_its_ipsets(fake_commands, tmp_path):
     assert commands.commands() == ["firewall-offline-cmd --delete-policy=eg_x", "firewall-offline-cmd --delete-ipset=eg_x_v4"]
 
 
-def test_daemon_state(fake_commands):
-    assert daemon_running(CommandRunner(fake_commands({("firewall-cmd", "--state"): (0, "running\n", "")})))
-    assert not daemon_running(CommandRunner(fake_commands({("firewall-cmd", "--state"): (252, "not running\n", "")})))
-    assert not daemon_running(CommandRunner(fake_commands({("firewall-cmd", "--state"): (36, "", "DBUS_ERROR")})))
+@pytest.mark.parametrize("cmdline", [b"/usr/bin/python3\0-s\0/usr/sbin/firewalld\0--nofork\0--nopid\0",
+                                     b"/usr/sbin/firewalld\0--nofork\0"])
+def test_daemon_state(fake_commands, fake_proc, cmdline):
+    proc = fake_proc({"1": b"/sbin/init\0", "700": cmdline})
+    assert daemon_running(CommandRunner(fake_commands({("firewall-cmd", "--state"): (0, "running\n", "")})), proc)
+    assert not daemon_running(CommandRunner(fake_commands({("firewall-cmd", "--state"): (252, "not running\n", "")})), proc)
+    assert not daemon_running(CommandRunner(fake_commands({("firewall-cmd", "--state"): (36, "", "DBUS_ERROR")})), proc)
+
+
+def test_without_a_firewalld_process_firewall_cmd_is_not_asked(fake_commands, fake_proc):
+    commands = fake_commands({("firewall-cmd", "--state"): (0, "running\n", "")})
+    # A process ended between the listing and the read (no cmdline) and an editor on firewalld's unit file.
+    proc = fake_proc({"1": b"/sbin/init\0", "52": b"vi\0/usr/lib/systemd/system/firewalld.service\0"})
+    (Path(proc) / "53").mkdir()
+    assert not daemon_running(CommandRunner(commands), proc)
+    assert commands.commands() == []
