@@ -38,12 +38,12 @@ options:
   port:
     description:
       - Select the connector whose C(port) attribute is this number, as
-        M(dcops.atlassian_cloud.tomcat_connector#module:port) does.
+        O(dcops.atlassian_cloud.tomcat_connector#module:port) does.
     type: int
   protocol:
     description:
       - Select the connector whose C(protocol) attribute is exactly this value, as
-        M(dcops.atlassian_cloud.tomcat_connector#module:protocol) does.
+        O(dcops.atlassian_cloud.tomcat_connector#module:protocol) does.
     type: str
   attributes:
     description:
