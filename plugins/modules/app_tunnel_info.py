@@ -161,50 +161,24 @@ candidates:
     - {port: "8009", protocol: AJP/1.3, line: 52}
 """
 
-from ansible.module_utils.basic import missing_required_lib
-from ansible.module_utils.common.text.converters import to_native
-
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.argspec import create_ansible_module
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError, fail_from_exception
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._tomcat.files import read_target
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._tomcat.connector_module import CONNECTOR_OPTIONS, read_and_plan
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._tomcat.node import listen_address, tunnel_upstream_ports, wait_for_listener
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._tomcat.server_xml import (
-    HAS_LXML,
-    LXML_IMPORT_ERROR,
-    ServerXmlSelectionError,
-    is_secret_attribute,
-    mask_attributes,
-    mask_changes,
-    plan_connector,
-)
-
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._tomcat.server_xml import mask_attributes, mask_changes
 
 ARGUMENT_SPEC = dict(
     path=dict(type="path", required=True),
-    port=dict(type="int"),
-    protocol=dict(type="str"),
-    attributes=dict(type="dict", default={}),
-    absent_attributes=dict(type="list", elements="str", default=[]),
     check_listener=dict(type="bool", default=True),
     listener_timeout=dict(type="int", default=5),
+    **CONNECTOR_OPTIONS
 )
 
 
 def main():
     module = create_ansible_module(ARGUMENT_SPEC)
     params = module.params
-    module.no_log_values.update(str(v) for k, v in params["attributes"].items() if is_secret_attribute(k) and v)
-    if not HAS_LXML:
-        module.fail_json(msg=missing_required_lib("lxml"), exception=to_native(LXML_IMPORT_ERROR))
     path = params["path"]
-    try:
-        real, raw = read_target(path)
-        plan = plan_connector(raw, port=params["port"], protocol=params["protocol"], attributes=params["attributes"],
-                              absent_attributes=params["absent_attributes"])
-    except ServerXmlSelectionError as exc:
-        fail_from_exception(module, exc, msg=path, candidates=exc.candidates)
-    except CollectionError as exc:
-        fail_from_exception(module, exc, msg=path if not str(exc).startswith(path) else None)
+    real, _raw, plan = read_and_plan(module)
 
     connector = plan.connector_attributes()
     address = listen_address(connector)

@@ -22,6 +22,7 @@ import os
 import tempfile
 from xml.etree import ElementTree
 
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.processes import command_lines
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._firewall.common import (
     FirewallError,
     compact,
@@ -35,14 +36,7 @@ CONFIG_DIR = "/etc/firewalld"
 
 def daemon_process_exists(proc="/proc"):
     """Whether a process of the node runs firewalld (its command line's program, or the script a Python runs)."""
-    for name in os.listdir(proc):
-        if not name.isdigit():
-            continue
-        try:
-            with open(os.path.join(proc, name, "cmdline"), "rb") as handle:
-                arguments = handle.read().split(b"\0")
-        except (IOError, OSError):
-            continue
+    for arguments in command_lines(proc):
         program = os.path.basename(arguments[0])
         if program.startswith(b"python"):
             # `python3 -s /usr/sbin/firewalld`: the script is the first argument that is not an option.

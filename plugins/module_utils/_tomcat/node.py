@@ -9,9 +9,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import os
 import socket
 import time
+
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.processes import command_lines
 
 # The JVM argument that names the connector the application tunnel forwards to (the guide's "upstream port").
 UPSTREAM_PORT_ARGUMENT = b"-Dsecure.tunnel.upstream.port="
@@ -26,19 +27,9 @@ def listen_address(connector):
 
 
 def tunnel_upstream_ports(proc="/proc"):
-    """The sorted, distinct values of -Dsecure.tunnel.upstream.port= on the command lines of the node's processes.
-
-    Processes that end while they are read, or whose command line this user cannot read, are left out, as
-    pgrep leaves them out."""
+    """The sorted, distinct values of -Dsecure.tunnel.upstream.port= on the command lines of the node's processes."""
     ports = set()
-    for name in os.listdir(proc):
-        if not name.isdigit():
-            continue
-        try:
-            with open(os.path.join(proc, name, "cmdline"), "rb") as handle:
-                arguments = handle.read().split(b"\0")
-        except (IOError, OSError):
-            continue
+    for arguments in command_lines(proc):
         for argument in arguments:
             if argument.startswith(UPSTREAM_PORT_ARGUMENT):
                 value = argument[len(UPSTREAM_PORT_ARGUMENT):]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._tomcat import files
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._tomcat import connector_module, files
 from ansible_collections.dcops.atlassian_cloud.plugins.modules import tomcat_connector
 
 FILES = Path(__file__).resolve().parent / "files"
@@ -104,7 +104,7 @@ def test_a_concurrent_edit_is_detected_and_kept(run_module, server_xml, monkeypa
             handle.write(b"<!-- edited by hand -->\n")
         return result
 
-    monkeypatch.setattr(tomcat_connector, "read_target", read_then_someone_edits)
+    monkeypatch.setattr(connector_module, "read_target", read_then_someone_edits)
     result = run_module(tomcat_connector, path=str(server_xml), attributes={"secure": True}, backup=True)
     assert result.rc == 1 and "changed while this run was editing it" in result["msg"]
     assert server_xml.read_bytes().endswith(b"<!-- edited by hand -->\n")
