@@ -156,6 +156,16 @@ candidates:
   returned: failure to select a connector
   type: list
   elements: dict
+  contains:
+    line:
+      description: "Line of the connector in server.xml."
+      type: int
+    port:
+      description: "Its C(port) attribute."
+      type: str
+    protocol:
+      description: "Its C(protocol) attribute."
+      type: str
   sample:
     - {port: "8080", protocol: HTTP/1.1, line: 36}
     - {port: "8009", protocol: AJP/1.3, line: 52}

@@ -9,6 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
 KEYED_BY_DATA = {
+    "app_tunnel_info": {"connector"},
     "egress_rule": {"resolved"},
     "group_flatten": {"flat", "users", "lost_memberships.by_group", "lost_memberships.by_user", "depth.histogram",
                       "sync.added", "sync.kept", "sync.removed"},

@@ -191,6 +191,16 @@ SPECIFIC = [
     case("tomcat_connector", "port_not_int", lambda c: tomcat(c, port="eighty"), "port"),
     case("tomcat_connector", "backup_not_bool", lambda c: tomcat(c, backup="sometimes"), "backup"),
     case("tomcat_connector", "unknown_option", lambda c: tomcat(c, colour="blue"), "colour"),
+    # app_tunnel_info: tomcat_connector's read and plan, and the listener's options
+    case("app_tunnel_info", "missing", lambda c: tomcat(c, path=p(c, "missing.xml")), "does not exist"),
+    case("app_tunnel_info", "directory", lambda c: tomcat(c, path=p(c, "dir")), "is not a regular file"),
+    case("app_tunnel_info", "not_xml", lambda c: tomcat(c, path=p(c, "notxml.xml")), "notxml.xml"),
+    case("app_tunnel_info", "no_such_port", lambda c: tomcat(c, port=1), "connector"),
+    case("app_tunnel_info", "proxy_port_out_of_range", lambda c: tomcat(c, attributes={"proxyPort": 70000}),
+         "proxyPort"),
+    case("app_tunnel_info", "listener_timeout_not_int", lambda c: tomcat(c, listener_timeout="soon"),
+         "listener_timeout"),
+    case("app_tunnel_info", "check_listener_not_bool", lambda c: tomcat(c, check_listener="maybe"), "check_listener"),
     # egress_rule (check mode: nothing reaches the host's firewall even if a case were wrong)
     case("egress_rule", "name_with_space", lambda c: egress(c, name="bad name"), "is not valid", True),
     case("egress_rule", "name_too_long", lambda c: egress(c, name="x" * 16), "is not valid", True),
