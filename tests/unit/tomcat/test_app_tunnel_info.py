@@ -152,6 +152,11 @@ def test_the_listener_is_tried_until_the_deadline():
     assert [a[1] for a in attempts] == [0.0, 0.2, 0.4, 0.6]
     attempts.clear()
     now[0] = 0.0
-    assert wait_for_listener("127.0.0.1", 8080, 0.5, connect=lambda *a, **k: (_ for _ in ()).throw(OSError()),
-                             clock=lambda: now[0], sleep=sleep) is False
+
+    def refuse(address, timeout):
+        attempts.append((address, round(now[0], 1), timeout))
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    assert wait_for_listener("127.0.0.1", 8080, 0.5, connect=refuse, clock=lambda: now[0], sleep=sleep) is False
+    assert [a[1] for a in attempts] == [0.0, 0.2, 0.4]
     assert now[0] == pytest.approx(0.4)
