@@ -57,3 +57,18 @@ def run_module(request, capsys):
         return run_module_in_process(module, params, capsys, check_mode=check_mode, diff=diff, no_log=no_log)
 
     return run
+
+
+@pytest.fixture
+def fake_proc(tmp_path):
+    """`fake_proc({"12": b"/usr/sbin/firewalld\\0--nofork\\0"})` -> a directory laid out like /proc's command lines."""
+
+    def make(cmdlines):
+        proc = tmp_path / "proc"
+        proc.mkdir(exist_ok=True)
+        for pid, cmdline in cmdlines.items():
+            (proc / pid).mkdir()
+            (proc / pid / "cmdline").write_bytes(cmdline)
+        return str(proc)
+
+    return make

@@ -29,18 +29,3 @@ class FakeCommands:
 def fake_commands():
     """`fake_commands({("nft", "-j", "list", "ruleset"): (0, out, "")})` -> a run_command stand-in."""
     return FakeCommands
-
-
-@pytest.fixture
-def fake_proc(tmp_path):
-    """`fake_proc({"12": b"/usr/sbin/firewalld\\0--nofork\\0"})` -> a directory laid out like /proc's command lines."""
-
-    def make(cmdlines):
-        proc = tmp_path / "proc"
-        proc.mkdir(exist_ok=True)
-        for pid, cmdline in cmdlines.items():
-            (proc / pid).mkdir()
-            (proc / pid / "cmdline").write_bytes(cmdline)
-        return str(proc)
-
-    return make

@@ -116,18 +116,15 @@ def test_the_upstream_port_of_a_real_process_is_read(run_module, tmp_path):
     assert "54329" in result["upstream_ports"]
 
 
-def test_upstream_ports_are_distinct_sorted_and_unreadable_processes_are_left_out(tmp_path):
-    proc = tmp_path / "proc"
-    for pid, cmdline in {"1": b"java\0-Dsecure.tunnel.upstream.port=8093\0-Xmx2g\0",
-                         "22": b"java\0-Dsecure.tunnel.upstream.port=8093\0",
-                         "333": b"java\0-Dsecure.tunnel.upstream.port=10080\0",
-                         "4": b"bash\0-c\0echo -Dsecure.tunnel.upstream.port=7\0",
-                         "5": b"java\0-Dsecure.tunnel.upstream.port=\0",
-                         "self": b"java\0-Dsecure.tunnel.upstream.port=1\0"}.items():
-        (proc / pid).mkdir(parents=True)
-        (proc / pid / "cmdline").write_bytes(cmdline)
-    (proc / "66").mkdir()  # ended between the listing and the read: no cmdline
-    assert tunnel_upstream_ports(str(proc)) == ["8093", "10080"]
+def test_upstream_ports_are_distinct_sorted_and_unreadable_processes_are_left_out(fake_proc):
+    proc = fake_proc({"1": b"java\0-Dsecure.tunnel.upstream.port=8093\0-Xmx2g\0",
+                      "22": b"java\0-Dsecure.tunnel.upstream.port=8093\0",
+                      "333": b"java\0-Dsecure.tunnel.upstream.port=10080\0",
+                      "4": b"bash\0-c\0echo -Dsecure.tunnel.upstream.port=7\0",
+                      "5": b"java\0-Dsecure.tunnel.upstream.port=\0",
+                      "self": b"java\0-Dsecure.tunnel.upstream.port=1\0"})
+    (Path(proc) / "66").mkdir()  # ended between the listing and the read: no cmdline
+    assert tunnel_upstream_ports(proc) == ["8093", "10080"]
 
 
 @pytest.mark.parametrize("address, expected", [("", "127.0.0.1"), ("0.0.0.0", "127.0.0.1"), ("::", "127.0.0.1"),
