@@ -201,23 +201,18 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module 
     fail_api,
 )
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector import credentials as creds
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.dc import DcConnector, ensure_applied, remove_apps
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.dc import (
+    DcConnector,
+    ensure_applied,
+    link_report,
+    remove_apps,
+)
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.status import (
     ASSIGNED,
-    NOT_CONFIGURED,
     WHEN_ACCEPTED,
     StatusError,
     await_connected,
-    meaning,
 )
-
-
-def report(connection):
-    if connection is None:
-        return {"linked": False, "status": NOT_CONFIGURED, "status_meaning": meaning(NOT_CONFIGURED)}
-    shown = dict((k, connection[k]) for k in ("status", "org_id", "connector_id", "fingerprint", "connected_at"))
-    shown.update(linked=True, status_meaning=meaning(connection["status"]))
-    return shown
 
 
 ARGUMENT_SPEC = dict(
@@ -279,11 +274,11 @@ def main():
 
     if changed and module.check_mode and credentials is not None:
         connection = predicted_connection(connection, credentials, params["credentials_file"])
-    result.update(report(connection))
+    result.update(link_report(connection))
     result["changed"] = changed
     if module._diff and (credentials is not None or params["app_connectors"] == "absent"):
-        result["diff"] = {"before": _diff_view(report(before if credentials is not None else connection)),
-                          "after": _diff_view(report(connection))}
+        result["diff"] = {"before": _diff_view(link_report(before if credentials is not None else connection)),
+                          "after": _diff_view(link_report(connection))}
         if params["app_connectors"] == "absent":
             result["diff"]["before"]["app_connectors"] = sorted(
                 a["name"] or a["type"] for a in result["removed_app_connectors"] + result["app_connectors"])

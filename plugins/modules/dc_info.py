@@ -21,6 +21,9 @@ description:
   - With O(apps), decides which steps of the cloud connector guide the instance needs (RV(plan)) and makes the
     version check the apps' own - below the minimum, Portfolio Insights alone goes on through the Cloud
     Companion app while Rovo is refused.
+  - With O(link=true), also reads the instance's organization connector link (RV(link)), as
+    M(dcops.atlassian_cloud.dc_cloud_connector) reads it without credentials, so a play that checks the instance
+    first needs no second read of the link.
 author:
   - dcops engineers (@dcops)
 requirements:
@@ -59,6 +62,17 @@ options:
         tunnel. Used with O(apps).
     type: bool
     default: false
+  link:
+    description:
+      - Also read which organization connector the instance holds credentials of, its connection status and, when
+        it is linked, its app connectors (Administration > Applications > Cloud connectors), returned as
+        RV(link).
+      - Read only when the version can host a cloud connector; below the minimum the instance has no such page.
+      - The read goes through the same UI-internal endpoints as M(dcops.atlassian_cloud.dc_cloud_connector)
+        (C(dc.cloud_connector.get), C(dc.cloud_connector.apps) in the contract table; O(api_overrides) moves them).
+    type: bool
+    default: false
+    version_added: 0.2.0
   expected_base_url:
     description:
       - The base URL that will be registered with the organization connector. Fail unless the product reports
@@ -209,6 +223,61 @@ plan:
         reason: >-
           Jira 10.2.0 is below Jira 11.3.0, the cloud connector minimum: Portfolio Insights connects through the
           Cloud Companion app only
+link:
+  description:
+    - The instance's organization connector link, as M(dcops.atlassian_cloud.dc_cloud_connector) returns it
+      without credentials and with O(dcops.atlassian_cloud.dc_cloud_connector#module:app_connectors=read).
+  returned: with O(link=true), when the version can host a cloud connector
+  type: dict
+  contains:
+    linked:
+      description: Whether the instance holds credentials of an organization connector.
+      type: bool
+    status:
+      description: Connection status (Connected, Disconnected, Interrupted), or V(Not configured).
+      type: str
+    status_meaning:
+      description: What the status means, from the guide's "Connection status" table.
+      type: str
+    org_id:
+      description: ID of the linked organization.
+      type: str
+      returned: when linked
+    connector_id:
+      description: ID of the organization connector the instance is linked through.
+      type: str
+      returned: when linked
+    fingerprint:
+      description: C(sha256:) fingerprint of the credentials in place; never the secret.
+      type: str
+      returned: when linked
+    connected_at:
+      description: When the credentials in place were applied.
+      type: str
+      returned: when linked
+    app_connectors:
+      description: The link's app connectors; empty when not linked.
+      type: list
+      elements: dict
+      contains:
+        id:
+          description: App connector ID.
+          type: str
+        name:
+          description: Its name (C(Rovo for Jira), ...).
+          type: str
+        type:
+          description: Its type (C(rovo-jira), C(rovo-confluence), C(portfolio-insights)).
+          type: str
+  sample:
+    linked: true
+    status: Connected
+    status_meaning: the connection is established
+    org_id: 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d
+    connector_id: 7d1f0c2e-54a3-4b8e-9d0a-3c5e2f1a6b7c
+    fingerprint: sha256:5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8
+    connected_at: "2026-01-12T09:30:00.000Z"
+    app_connectors: [{id: 0b6f0c1e-4d2a-4f3b-9e8d-7c6b5a4f3e2d, type: rovo-jira, name: Rovo for Jira}]
 cloud_connector_minimum_version:
   description: The minimum version of this product for cloud connectors.
   returned: success
@@ -223,6 +292,7 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module 
     dc_client,
     fail_api,
 )
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.dc import DcConnector, read_link
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._dc.info import ProductError, connection_plan, gather, preconditions
 
 
@@ -233,6 +303,7 @@ def main():
         apps=dict(type="list", elements="str", choices=["rovo", "portfolio_insights"]),
         private=dict(type="bool", default=False),
         expected_base_url=dict(type="str"),
+        link=dict(type="bool", default=False),
     ), DATA_CENTER)
     params = module.params
     if params["apps"] is not None and not params["apps"]:
@@ -246,6 +317,8 @@ def main():
                 facts["plan"] = plan[0]
             facts["checks"] = preconditions(client, facts, params["url"], params["require_cloud_connector"],
                                             params["require_admin"], params["expected_base_url"], plan)
+            if params["link"] and facts["cloud_connector_supported"]:
+                facts["link"] = read_link(DcConnector(client))
         except ApiError as exc:
             fail_api(module, exc, msg="Cannot read the product at %s" % params["url"])
         except ProductError as exc:

@@ -16,7 +16,9 @@ __metaclass__ = type
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.credentials import fingerprint
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.status import (
+    NOT_CONFIGURED,
     label,
+    meaning,
     refuse_app_changes_while_interrupted,
 )
 
@@ -25,6 +27,23 @@ def connection_view(body):
     return {"status": label(body.get("status")), "org_id": body.get("orgId"),
             "connector_id": body.get("connectorId"), "client_id": body.get("clientId"),
             "fingerprint": body.get("credentialFingerprint"), "connected_at": body.get("connectedAt")}
+
+
+def link_report(connection):
+    """What the modules report of the instance's link: never the client ID (the fingerprint says which
+    credentials are held)."""
+    if connection is None:
+        return {"linked": False, "status": NOT_CONFIGURED, "status_meaning": meaning(NOT_CONFIGURED)}
+    shown = dict((k, connection[k]) for k in ("status", "org_id", "connector_id", "fingerprint", "connected_at"))
+    shown.update(linked=True, status_meaning=meaning(connection["status"]))
+    return shown
+
+
+def read_link(dc):
+    """The instance's link and, when it is linked, its app connectors: what dc_cloud_connector reports without
+    credentials and with app_connectors=read."""
+    connection = dc.get()
+    return dict(link_report(connection), app_connectors=dc.apps() if connection is not None else [])
 
 
 class DcConnector:

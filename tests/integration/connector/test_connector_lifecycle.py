@@ -177,3 +177,30 @@ def test_check_mode_creates_nothing_and_issues_nothing(run_module, sandbox, tmp_
 def test_unknown_connector_is_named(run_module, sandbox, tmp_path):
     result = run_module("org_connector", connection="cloud", base_url=sandbox.url("jira"), state="disabled")
     assert result.rc == 1 and "No organization connector for %s" % sandbox.url("jira") in result["msg"]
+
+
+
+def test_dc_info_reads_the_link_as_dc_cloud_connector_does(run_module, sandbox, cloud_admin, tmp_path):
+    # The version gate's read brings the link to the connector step (link=true): it must be what
+    # dc_cloud_connector's read returns, unlinked and linked with app connectors, or the step would decide on another.
+    def reads():
+        link = run_module("dc_cloud_connector", connection="jira", app_connectors="read")
+        gate = run_module("dc_info", {"link": True}, connection="jira")
+        assert link.rc == 0 and gate.rc == 0, (link, gate)
+        return {k: v for k, v in link.items() if k not in ("changed", "invocation")}, gate["link"]
+
+    link, gate = reads()
+    assert gate == link == dict(link, linked=False, status="Not configured", app_connectors=[])
+
+    created, dest = _create(run_module, sandbox, tmp_path)
+    _apply(run_module, dest)
+    cloud_admin.add_app(created["id"], "rovo-jira")
+    link, gate = reads()
+    assert gate == link
+    assert gate["status"] == "Connected" and gate["connector_id"] == created["id"]
+    assert [a["type"] for a in gate["app_connectors"]] == ["rovo-jira"]
+
+    # Below the cloud connector minimum there is no such page to read: no link, and no request for one.
+    old = run_module("dc_info", {"link": True}, connection="jira-old")
+    assert old.rc == 0 and "link" not in old
+    assert not [e for e in sandbox.log("jira-old") if "cloud-connector" in e["path"]]

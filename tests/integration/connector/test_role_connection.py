@@ -93,3 +93,47 @@ def test_a_version_gate_read_of_another_base_url_is_not_taken_for_the_preconditi
     assert "preconditions not met, nothing was changed" in run.stdout
     assert "not https://jira-elsewhere.example.com" in run.stdout
     assert [e for e in sandbox.log("cloud") if e["method"] != "GET"] == []
+
+
+def test_a_version_gate_read_of_the_link_spares_the_role_its_own(sandbox, tmp_path, cloud_admin):
+    # connect_data_center.yml's version gate reads the link (dc_info link=true) and hands it over: the converged
+    # role then makes no read of the link itself, and a role given a read without the link still reads it.
+    linked = run_playbook(_play(sandbox, tmp_path), env=_environment(sandbox))
+    assert linked.returncode == 0, linked.failures()
+    connector_id = sandbox.state()["jira"]["cloud_connector"]["connection"]["connectorId"]
+    cloud_admin.add_app(connector_id, "rovo-jira")
+
+    def rerun(gate_link):
+        play = textwrap.dedent("""\
+            - name: Link the Jira persona after the version gate's read
+              hosts: localhost
+              gather_facts: false
+              tasks:
+                - name: Read the instance as the version gate does
+                  dcops.atlassian_cloud.dc_info:
+                    require_admin: true
+                    expected_base_url: %s
+                    link: %s
+                  register: gate_read
+                - name: Run the role
+                  ansible.builtin.include_role:
+                    name: %s
+                  vars:
+                    org_connector_dc_info: "{{ gate_read }}"
+                    org_connector_apps: [rovo]
+                    org_connector_credentials_dir: %s
+                    org_connector_accept_data_sharing: true
+            """) % (sandbox.persona("jira")["url"], gate_link, ROLE, tmp_path / "credentials")
+        sandbox.clear_log()
+        run = run_playbook(play, env=_environment(sandbox))
+        assert run.returncode == 0, run.failures()
+        assert run.changed_tasks == []
+        # The app connected before is seen in the link the role went by: step 4 has nothing to do.
+        step_4 = run.task("dcops.atlassian_cloud.org_connector : Connect the apps in the browser (step 4)")
+        assert step_4["status"] == "skipped"
+        return [(e["method"], e["path"]) for e in sandbox.log("jira") if "cloud-connector" in e["path"]]
+
+    # One read of the link and its apps either way: the gate's, or the role's own (both would be four requests).
+    one_read = [("GET", "/rest/cloud-connector/1.0/connection"), ("GET", "/rest/cloud-connector/1.0/connection/apps")]
+    assert rerun("true") == one_read
+    assert rerun("false") == one_read
