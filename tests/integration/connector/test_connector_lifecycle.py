@@ -179,7 +179,6 @@ def test_unknown_connector_is_named(run_module, sandbox, tmp_path):
     assert result.rc == 1 and "No organization connector for %s" % sandbox.url("jira") in result["msg"]
 
 
-
 def test_dc_info_reads_the_link_as_dc_cloud_connector_does(run_module, sandbox, cloud_admin, tmp_path):
     # The version gate's read brings the link to the connector step (link=true): it must be what
     # dc_cloud_connector's read returns, unlinked and linked with app connectors, or the step would decide on another.
