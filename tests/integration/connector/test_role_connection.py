@@ -35,6 +35,29 @@ def _environment(sandbox):
             "SSL_CERT_FILE": sandbox.ca_path}
 
 
+def _gate_play(sandbox, tmp_path, name, gate_options, **role_vars):
+    """A play that reads the instance as connect_data_center.yml's version gate does (dc_info with `gate_options`)
+    and hands that read to the role (org_connector_dc_info)."""
+    variables = dict(org_connector_dc_info="{{ gate_read }}", org_connector_credentials_dir=str(tmp_path / "credentials"),
+                     org_connector_accept_data_sharing=True, **role_vars)
+    options = dict(require_admin=True, expected_base_url=sandbox.persona("jira")["url"], **gate_options)
+    return textwrap.dedent("""\
+        - name: %s
+          hosts: localhost
+          gather_facts: false
+          tasks:
+            - name: Read the instance as the version gate does
+              dcops.atlassian_cloud.dc_info:
+        %s
+              register: gate_read
+            - name: Run the role
+              ansible.builtin.include_role:
+                name: %s
+              vars:
+        """) % (name, "\n".join("        %s: %r" % item for item in options.items()), ROLE) + \
+        "\n".join("        %s: %r" % item for item in variables.items()) + "\n"
+
+
 def test_credentials_only_in_the_environment_reach_the_modules(sandbox, tmp_path):
     run = run_playbook(_play(sandbox, tmp_path), env=_environment(sandbox))
     assert run.returncode == 0, run.failures()
@@ -69,25 +92,8 @@ def test_the_wait_for_connected_shows_each_read_and_names_the_status_it_ended_in
 def test_a_version_gate_read_of_another_base_url_is_not_taken_for_the_preconditions(sandbox, tmp_path):
     # The play's read compared the instance URL; the role registers another base URL, so it checks that one itself
     # and stops before the first write instead of creating a connector the product does not report.
-    play = textwrap.dedent("""\
-        - name: Link the Jira persona under a base URL the product does not report
-          hosts: localhost
-          gather_facts: false
-          tasks:
-            - name: Read the instance as the version gate does
-              dcops.atlassian_cloud.dc_info:
-                require_admin: true
-                expected_base_url: %s
-              register: gate_read
-            - name: Run the role
-              ansible.builtin.include_role:
-                name: %s
-              vars:
-                org_connector_dc_info: "{{ gate_read }}"
-                org_connector_base_url: https://jira-elsewhere.example.com
-                org_connector_credentials_dir: %s
-                org_connector_accept_data_sharing: true
-        """) % (sandbox.persona("jira")["url"], ROLE, tmp_path / "credentials")
+    play = _gate_play(sandbox, tmp_path, "Link the Jira persona under a base URL the product does not report", {},
+                      org_connector_base_url="https://jira-elsewhere.example.com")
     run = run_playbook(play, env=_environment(sandbox))
     assert run.returncode != 0
     assert "preconditions not met, nothing was changed" in run.stdout
@@ -104,26 +110,8 @@ def test_a_version_gate_read_of_the_link_spares_the_role_its_own(sandbox, tmp_pa
     cloud_admin.add_app(connector_id, "rovo-jira")
 
     def rerun(gate_link):
-        play = textwrap.dedent("""\
-            - name: Link the Jira persona after the version gate's read
-              hosts: localhost
-              gather_facts: false
-              tasks:
-                - name: Read the instance as the version gate does
-                  dcops.atlassian_cloud.dc_info:
-                    require_admin: true
-                    expected_base_url: %s
-                    link: %s
-                  register: gate_read
-                - name: Run the role
-                  ansible.builtin.include_role:
-                    name: %s
-                  vars:
-                    org_connector_dc_info: "{{ gate_read }}"
-                    org_connector_apps: [rovo]
-                    org_connector_credentials_dir: %s
-                    org_connector_accept_data_sharing: true
-            """) % (sandbox.persona("jira")["url"], gate_link, ROLE, tmp_path / "credentials")
+        play = _gate_play(sandbox, tmp_path, "Link the Jira persona after the version gate's read",
+                          {"link": gate_link}, org_connector_apps=["rovo"])
         sandbox.clear_log()
         run = run_playbook(play, env=_environment(sandbox))
         assert run.returncode == 0, run.failures()
@@ -135,5 +123,5 @@ def test_a_version_gate_read_of_the_link_spares_the_role_its_own(sandbox, tmp_pa
 
     # One read of the link and its apps either way: the gate's, or the role's own (both would be four requests).
     one_read = [("GET", "/rest/cloud-connector/1.0/connection"), ("GET", "/rest/cloud-connector/1.0/connection/apps")]
-    assert rerun("true") == one_read
-    assert rerun("false") == one_read
+    assert rerun(True) == one_read
+    assert rerun(False) == one_read
