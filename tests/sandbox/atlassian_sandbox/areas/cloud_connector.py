@@ -26,6 +26,7 @@ import hashlib
 import hmac
 import secrets
 import uuid
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -53,7 +54,16 @@ def _same(a, b):
 
 
 def _normal_url(url):
-    return (url or "").rstrip("/").lower()
+    """The instance a base URL names, as URLs compare (RFC 3986): scheme and host in any case, the scheme's default
+    port or none, a trailing slash or none; the path as written (a context path is case-sensitive on Tomcat)."""
+    parts = urlsplit((url or "").strip())
+    try:
+        port = parts.port
+    except ValueError:  # a port that is not a number: compared as written
+        return (url or "").strip().rstrip("/")
+    port = port if port not in (None, {"https": 443, "http": 80}.get(parts.scheme.lower())) else None
+    host = (parts.hostname or "") + (":%d" % port if port else "")
+    return "%s://%s%s" % (parts.scheme.lower(), host, parts.path.rstrip("/"))
 
 
 def _fingerprint(client_id, client_secret):
