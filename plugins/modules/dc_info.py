@@ -103,6 +103,14 @@ EXAMPLES = r"""
     require_cloud_connector: true
   register: jira_path
 
+- name: Read the instance and which organization connector it is linked through, in one run
+  dcops.atlassian_cloud.dc_info:
+    url: https://jira.example.com
+    user: admin
+    password: "{{ vault_jira_admin_password }}"
+    link: true
+  register: jira   # jira.link.status (Connected ...), jira.link.connector_id, jira.link.app_connectors
+
 - name: Set the Data Center connection once for every Data Center module
   module_defaults:
     group/dcops.atlassian_cloud.data_center:
