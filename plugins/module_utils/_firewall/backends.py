@@ -25,7 +25,8 @@ def choose_backend(runner, which, proc="/proc"):
     `which(command)` says whether a command exists; `proc` is where the node's processes are listed.
     """
     # Each backend's code is imported only when asked for: a module run compiles what it imports from the
-    # AnsiballZ payload, and a node that runs one backend would pay for four (about 20 ms a node).
+    # AnsiballZ payload, and a node that runs one backend would pay for four (about 10 ms a node, run 10 of
+    # docs/performance.md).
     if which("firewall-cmd"):
         from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._firewall import firewalld
         if firewalld.daemon_running(runner, proc):
