@@ -218,12 +218,7 @@ def _public_actions(actions):
 
 def main():
     module = create_ansible_module(dict(
-        rules=dict(type="list", elements="dict", default=[], options=dict(
-            expression=dict(type="str", required=True),
-            type=dict(type="str", choices=list(allowlist.MANAGEABLE_TYPES), default="domain"),
-            allow_inbound=dict(type="bool", default=False),
-            allow_anonymous=dict(type="bool", default=False),
-        )),
+        rules=dict(type="list", elements="dict", default=[], options=allowlist.RULE_OPTIONS),
         state=dict(type="str", choices=["present", "absent"], default="present"),
         exclusive=dict(type="bool", default=False),
         enabled=dict(type="bool"),

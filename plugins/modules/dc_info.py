@@ -73,6 +73,37 @@ options:
     type: bool
     default: false
     version_added: 0.2.0
+  allowlist_rules:
+    description:
+      - Also read the allowlist (Administration > System > Allowlist) and say whether it holds these rules, returned
+        as RV(allowlist). V(true) in RV(allowlist.rules_present) means M(dcops.atlassian_cloud.dc_allowlist) with
+        the same rules and O(dcops.atlassian_cloud.dc_allowlist#module:state=present) would change nothing, so a
+        playbook can skip that task on a converged instance.
+      - The rules are those of M(dcops.atlassian_cloud.dc_allowlist)'s O(dcops.atlassian_cloud.dc_allowlist#module:rules),
+        with the same defaults, validated the same way before anything is read.
+      - The read goes through the same UI-internal endpoints (C(dc.allowlist.list), C(dc.allowlist.status)). One that
+        fails does not fail the module; RV(allowlist.error) names it.
+    type: list
+    elements: dict
+    version_added: 0.2.0
+    suboptions:
+      expression:
+        description: What the rule matches, as typed in the admin form.
+        type: str
+        required: true
+      type:
+        description: The rule's type (Domain name, Exact match, Wildcard Expression, Regular Expression).
+        type: str
+        choices: [domain, exact, wildcard, regex]
+        default: domain
+      allow_inbound:
+        description: Allow Incoming (CORS requests from this origin).
+        type: bool
+        default: false
+      allow_anonymous:
+        description: Allow anonymous users.
+        type: bool
+        default: false
   expected_base_url:
     description:
       - The base URL that will be registered with the organization connector. Fail unless the product reports
@@ -110,6 +141,14 @@ EXAMPLES = r"""
     password: "{{ vault_jira_admin_password }}"
     link: true
   register: jira   # jira.link.status (Connected ...), jira.link.connector_id, jira.link.app_connectors
+
+- name: Read the instance, and whether its allowlist already lets it reach Atlassian Cloud
+  dcops.atlassian_cloud.dc_info:
+    url: https://jira.example.com
+    token: "{{ jira_pat }}"
+    allowlist_rules:
+      - expression: https://api.atlassian.com
+  register: jira   # jira.allowlist.rules_present: dc_allowlist with the same rules would change nothing
 
 - name: Set the Data Center connection once for every Data Center module
   module_defaults:
@@ -286,6 +325,36 @@ link:
     fingerprint: sha256:5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8
     connected_at: "2026-01-12T09:30:00.000Z"
     app_connectors: [{id: 0b6f0c1e-4d2a-4f3b-9e8d-7c6b5a4f3e2d, type: rovo-jira, name: Rovo for Jira}]
+allowlist:
+  description:
+    - The instance's allowlist, as M(dcops.atlassian_cloud.dc_allowlist) returns it, and whether it holds
+      O(allowlist_rules).
+  returned: when O(allowlist_rules) is given
+  type: dict
+  contains:
+    rules_present:
+      description:
+        - Whether M(dcops.atlassian_cloud.dc_allowlist) with O(allowlist_rules) and
+          O(dcops.atlassian_cloud.dc_allowlist#module:state=present) would change nothing. V(false) when the read
+          failed.
+      type: bool
+    enabled:
+      description: Whether the allowlist is on.
+      type: bool
+      returned: when the read succeeded
+    rules:
+      description: Every rule, sorted by type and expression, application link rules with type C(application_link).
+      type: list
+      elements: dict
+      returned: when the read succeeded
+    error:
+      description: Why the allowlist could not be read.
+      type: str
+      returned: when the read failed
+  sample:
+    rules_present: true
+    enabled: true
+    rules: [{expression: https://api.atlassian.com, type: domain, allow_inbound: false, allow_anonymous: false}]
 cloud_connector_minimum_version:
   description: The minimum version of this product for cloud connectors.
   returned: success
@@ -301,6 +370,7 @@ from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.module 
     fail_api,
 )
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._connector.dc import DcConnector, read_link
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._dc import allowlist
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._dc.info import ProductError, connection_plan, gather, preconditions
 
 
@@ -312,10 +382,14 @@ def main():
         private=dict(type="bool", default=False),
         expected_base_url=dict(type="str"),
         link=dict(type="bool", default=False),
+        allowlist_rules=dict(type="list", elements="dict", options=allowlist.RULE_OPTIONS),
     ), DATA_CENTER)
     params = module.params
     if params["apps"] is not None and not params["apps"]:
         module.fail_json(msg="apps is empty: name the apps the instance connects, rovo, portfolio_insights or both")
+    problems = allowlist.validate_rules(params["allowlist_rules"] or [])
+    if problems:
+        module.fail_json(msg="Invalid allowlist rules: %s" % "; ".join(problems))
     with dc_client(module) as client:
         try:
             facts = gather(client)
@@ -327,6 +401,8 @@ def main():
                                             params["require_admin"], params["expected_base_url"], plan)
             if params["link"] and facts["cloud_connector_supported"]:
                 facts["link"] = read_link(DcConnector(client))
+            if params["allowlist_rules"] is not None:
+                facts["allowlist"] = allowlist.report(client, params["allowlist_rules"])
         except ApiError as exc:
             fail_api(module, exc, msg="Cannot read the product at %s" % params["url"])
         except ProductError as exc:

@@ -18,6 +18,7 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.client import ApiError
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.errors import CollectionError
 
 # --- wire format (UI-internal, see the module docstring) -------------------------------------------------
@@ -33,6 +34,14 @@ WIRE_APPLICATION_LINK = "APPLICATION_LINK"
 MANAGEABLE_TYPES = tuple(sorted(WIRE_TYPES))
 _TYPES_FROM_WIRE = dict((wire, name) for name, wire in WIRE_TYPES.items())
 _TYPES_FROM_WIRE[WIRE_APPLICATION_LINK] = "application_link"
+
+# A rule's options, for every module that takes rules (dc_allowlist's rules, dc_info's allowlist_rules).
+RULE_OPTIONS = dict(
+    expression=dict(type="str", required=True),
+    type=dict(type="str", choices=list(MANAGEABLE_TYPES), default="domain"),
+    allow_inbound=dict(type="bool", default=False),
+    allow_anonymous=dict(type="bool", default=False),
+)
 
 
 def rule_to_wire(rule):
@@ -225,6 +234,20 @@ def read(client):
     rules = [rule_from_wire(item) for item in listing]
     enabled = status_from_wire(client.call("dc.allowlist.status").json())
     return rules, enabled
+
+
+def report(client, desired_rules):
+    """What dc_info reports of the allowlist for the rules it was given: the allowlist as dc_allowlist describes
+    it, and whether dc_allowlist with those rules and state=present would change nothing (``rules_present``).
+
+    A read that fails is reported (``error``), not raised: the read is there to spare dc_allowlist's run on a
+    converged instance, and dc_allowlist, which manages the allowlist, meets the same failure and names it."""
+    try:
+        rules, enabled = read(client)
+    except (ApiError, AllowlistError) as exc:
+        return {"rules_present": False, "error": str(exc)}
+    actions = plan(rules, enabled, desired_rules)[0]
+    return dict(describe(rules, enabled), rules_present=not actions)
 
 
 def apply(client, actions, done=None):

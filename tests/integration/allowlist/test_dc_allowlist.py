@@ -9,7 +9,7 @@ import ssl
 import httpx
 import pytest
 
-from ansible_collections.dcops.atlassian_cloud.plugins.modules import dc_allowlist
+from ansible_collections.dcops.atlassian_cloud.plugins.modules import dc_allowlist, dc_info
 
 CLOUD = {"expression": "https://api.atlassian.com", "type": "domain"}
 
@@ -202,3 +202,57 @@ def test_api_override_redirects_the_ui_internal_path(sandbox, run_module):
     result = run_module(dc_allowlist, connection="jira", rules=[CLOUD], api_overrides=overrides)
     assert result["failed"] is True and result["api_path"] == "/rest/whitelist/1.0/whitelist"
     assert result["status"] == 404
+
+
+# dc_info's allowlist_rules: the version read says whether dc_allowlist would change anything, so a converged run
+# can skip dc_allowlist. Its answer must be dc_allowlist's own: compared with dc_allowlist's check mode in each state.
+@pytest.mark.parametrize("seeded, desired", [
+    ([], [CLOUD]),
+    ([{"expression": CLOUD["expression"], "type": "DOMAIN_NAME", "allowInbound": False, "authenticationRequired": True}],
+     [CLOUD]),
+    # Present with other options: dc_allowlist would update it.
+    ([{"expression": CLOUD["expression"], "type": "DOMAIN_NAME", "allowInbound": False, "authenticationRequired": True}],
+     [dict(CLOUD, allow_anonymous=True)]),
+    # Two copies: dc_allowlist would collapse them.
+    ([{"expression": CLOUD["expression"], "type": "DOMAIN_NAME", "allowInbound": False, "authenticationRequired": True}] * 2,
+     [CLOUD]),
+    # The same expression as an exact rule is another rule.
+    ([{"expression": CLOUD["expression"], "type": "EXACT_URL", "allowInbound": False, "authenticationRequired": True}],
+     [CLOUD]),
+])
+def test_dc_info_says_what_dc_allowlist_would_do(sandbox, run_module, seeded, desired):
+    seed_rules(sandbox, seeded)
+    info = run_module(dc_info, connection="jira", allowlist_rules=desired)
+    predicted = run_module(dc_allowlist, connection="jira", rules=desired, check_mode=True)
+    assert info["allowlist"]["rules_present"] is (not predicted["changed"]), (info["allowlist"], predicted["actions"])
+    # What it read is what dc_allowlist read (dc_allowlist's check mode shows the rules it would leave).
+    described = run_module(dc_allowlist, connection="jira", rules=[], check_mode=True)
+    assert {k: info["allowlist"][k] for k in ("enabled", "rules")} == {k: described[k] for k in ("enabled", "rules")}
+    assert writes(sandbox, "jira") == []
+
+
+def test_dc_info_reads_the_allowlist_only_when_asked(sandbox, run_module):
+    plain = run_module(dc_info, connection="jira")
+    assert "allowlist" not in plain
+    assert not [e for e in sandbox.log("jira") if "whitelist" in e["path"]]
+    sandbox.clear_log()
+    asked = run_module(dc_info, connection="jira", allowlist_rules=[CLOUD])
+    assert asked["allowlist"] == {"enabled": True, "rules": [], "rules_present": False}
+    # The reads dc_allowlist makes, once each.
+    assert sorted(e["path"] for e in sandbox.log("jira") if "whitelist" in e["path"]) == [
+        "/rest/whitelist/latest/whitelist", "/rest/whitelist/latest/whitelist/status"]
+
+
+def test_dc_info_reports_a_failed_allowlist_read_without_failing(sandbox, run_module):
+    persona = sandbox.persona("jira")
+    result = run_module(dc_info, sandbox.dc_params("jira", user=persona["non_admin_user"],
+                                                   password=persona["non_admin_password"]), allowlist_rules=[CLOUD])
+    assert result.rc == 0 and result["version"] == "11.3.0"
+    assert result["allowlist"]["rules_present"] is False and "403" in result["allowlist"]["error"]
+    assert persona["non_admin_password"] not in json.dumps(result)
+
+
+def test_dc_info_rejects_bad_allowlist_rules_before_calling(sandbox, run_module):
+    result = run_module(dc_info, connection="jira", allowlist_rules=[{"expression": "portal.example.com", "type": "exact"}])
+    assert result["failed"] is True and result["msg"].startswith("Invalid allowlist rules:") and "absolute URL" in result["msg"]
+    assert sandbox.log("jira") == []

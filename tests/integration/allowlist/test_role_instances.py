@@ -66,3 +66,26 @@ def test_once_per_instance_and_the_gate_stops_every_node_of_an_old_instance(sand
     assert ran == ["jira-node-1", "wiki-node-1"]
     # No credential reaches the output.
     assert sandbox.persona("jira")["token"] not in run.stdout + run.stderr
+
+
+def test_rerun_reads_the_allowlist_once_per_instance_and_skips_dc_allowlist(sandbox, tmp_path):
+    """The version read says whether the allowlist holds the rule (cloud_connector_prereqs_read_allowlist): a
+    converged instance makes dc_allowlist's reads once, in dc_info, and dc_allowlist does not run."""
+    limit = ("--limit", "jira-node-1,jira-node-2,wiki-node-1,localhost")
+    first = run_playbook(str(PLAYBOOK), args=limit, inventory=inventory(sandbox, tmp_path))
+    assert first.returncode == 0, first.failures()
+    allowlist_task = ROLE + "Add https://api.atlassian.com to the instance's allowlist"
+    added = sorted(r["host"] for r in first.changed_tasks if r["task"] == allowlist_task)
+    assert added == ["jira-node-1", "wiki-node-1"]
+
+    for mode in ({}, {"check": True, "diff": True}):
+        sandbox.clear_log()
+        again = run_playbook(str(PLAYBOOK), args=limit, inventory=inventory(sandbox, tmp_path), **mode)
+        assert again.returncode == 0, again.failures()
+        assert again.changed_tasks == [], mode
+        ran = [r["host"] for r in again.results if r["task"] == allowlist_task and r["status"] != "skipped"]
+        assert ran == [], mode
+        for persona in ("jira", "confluence"):
+            reads = sorted(e["path"].rsplit("/rest/", 1)[1] for e in sandbox.log(persona) if "/whitelist" in e["path"])
+            assert reads == ["whitelist/latest/whitelist", "whitelist/latest/whitelist/status"], (persona, mode)
+            assert [e for e in sandbox.log(persona) if e["method"] != "GET"] == []
