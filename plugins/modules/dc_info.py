@@ -343,7 +343,9 @@ allowlist:
       type: bool
       returned: when the read succeeded
     rules:
-      description: Every rule, sorted by type and expression, application link rules with type C(application_link).
+      description:
+        - Every rule, sorted by type and expression, in the shape of O(allowlist_rules); application link rules have
+          type C(application_link).
       type: list
       elements: dict
       returned: when the read succeeded

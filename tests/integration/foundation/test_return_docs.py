@@ -30,6 +30,7 @@ DOCUMENTED_ELSEWHERE = {
 SHAPE_OF_AN_OPTION = {
     "auth_policy": {"policy.settings.sso", "policy.settings.password"},
     "dc_allowlist": {"actions.rule", "actions.before"},
+    "dc_info": {"allowlist.rules"},
     "byok_role": {"drift.drifted_resources.property_differences"},
 }
 
