@@ -332,6 +332,10 @@ SPECIFIC = [
          "require_cloud_connector"),
     case("dc_info", "old_product_for_cloud_connector",
          lambda c: c.sandbox.dc_params("jira-old", require_cloud_connector=True), "10.2.0"),
+    case("dc_info", "allowlist_rule_the_form_rejects",
+         lambda c: c.dc(allowlist_rules=[{"expression": "portal.example.com", "type": "exact"}]), "absolute URL"),
+    case("dc_info", "allowlist_rule_type_choice", lambda c: c.dc(allowlist_rules=[{"expression": "x", "type": "planet"}]),
+         "type"),
     # org_info
     case("org_info", "gather_choice", lambda c: c.cloud(gather=["everything"]), "gather"),
     case("org_info", "unknown_org", lambda c: c.cloud(org_id="no-such-org"), "no-such-org"),
