@@ -12,6 +12,9 @@ import pytest
 from ansible_collections.dcops.atlassian_cloud.plugins.modules import dc_allowlist, dc_info
 
 CLOUD = {"expression": "https://api.atlassian.com", "type": "domain"}
+# The same rule as the product stores it.
+CLOUD_WIRE = {"expression": CLOUD["expression"], "type": "DOMAIN_NAME", "allowInbound": False,
+              "authenticationRequired": True}
 
 
 def rules_on(sandbox, persona):
@@ -100,9 +103,7 @@ def test_absent_removes_every_copy(sandbox, run_module):
 
 
 def test_present_collapses_copies(sandbox, run_module):
-    cloud_wire = {"expression": CLOUD["expression"], "type": "DOMAIN_NAME", "allowInbound": False,
-                  "authenticationRequired": True}
-    seed_rules(sandbox, [cloud_wire, cloud_wire])
+    seed_rules(sandbox, [CLOUD_WIRE, CLOUD_WIRE])
     result = run_module(dc_allowlist, connection="jira", rules=[CLOUD])
     assert [a["action"] for a in result["actions"]] == ["delete"]
     assert [r["id"] for r in rules_on(sandbox, "jira")] == [1]
@@ -208,17 +209,13 @@ def test_api_override_redirects_the_ui_internal_path(sandbox, run_module):
 # can skip dc_allowlist. Its answer must be dc_allowlist's own: compared with dc_allowlist's check mode in each state.
 @pytest.mark.parametrize("seeded, desired", [
     ([], [CLOUD]),
-    ([{"expression": CLOUD["expression"], "type": "DOMAIN_NAME", "allowInbound": False, "authenticationRequired": True}],
-     [CLOUD]),
+    ([CLOUD_WIRE], [CLOUD]),
     # Present with other options: dc_allowlist would update it.
-    ([{"expression": CLOUD["expression"], "type": "DOMAIN_NAME", "allowInbound": False, "authenticationRequired": True}],
-     [dict(CLOUD, allow_anonymous=True)]),
+    ([CLOUD_WIRE], [dict(CLOUD, allow_anonymous=True)]),
     # Two copies: dc_allowlist would collapse them.
-    ([{"expression": CLOUD["expression"], "type": "DOMAIN_NAME", "allowInbound": False, "authenticationRequired": True}] * 2,
-     [CLOUD]),
+    ([CLOUD_WIRE] * 2, [CLOUD]),
     # The same expression as an exact rule is another rule.
-    ([{"expression": CLOUD["expression"], "type": "EXACT_URL", "allowInbound": False, "authenticationRequired": True}],
-     [CLOUD]),
+    ([dict(CLOUD_WIRE, type="EXACT_URL")], [CLOUD]),
 ])
 def test_dc_info_says_what_dc_allowlist_would_do(sandbox, run_module, seeded, desired):
     seed_rules(sandbox, seeded)
