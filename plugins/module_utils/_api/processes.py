@@ -22,3 +22,15 @@ def command_lines(proc="/proc"):
                 yield handle.read().split(b"\0")
         except (IOError, OSError):
             continue
+
+
+def runs_program(program, proc="/proc"):
+    """Whether a process runs `program` (bytes, a file name): its command line's program, or the script a Python
+    runs (`python3 -s /usr/sbin/firewalld`: the script is the first argument that is not an option)."""
+    for arguments in command_lines(proc):
+        name = os.path.basename(arguments[0])
+        if name.startswith(b"python"):
+            name = next((os.path.basename(a) for a in arguments[1:] if a and not a.startswith(b"-")), b"")
+        if name == program:
+            return True
+    return False

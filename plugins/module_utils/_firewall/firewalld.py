@@ -22,7 +22,7 @@ import os
 import tempfile
 from xml.etree import ElementTree
 
-from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.processes import command_lines
+from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._api.processes import runs_program
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._firewall.common import (
     FirewallError,
     compact,
@@ -34,23 +34,14 @@ DEFAULT_PRIORITY = -1000
 CONFIG_DIR = "/etc/firewalld"
 
 
-def daemon_process_exists(proc="/proc"):
-    """Whether a process of the node runs firewalld (its command line's program, or the script a Python runs)."""
-    for arguments in command_lines(proc):
-        program = os.path.basename(arguments[0])
-        if program.startswith(b"python"):
-            # `python3 -s /usr/sbin/firewalld`: the script is the first argument that is not an option.
-            program = next((os.path.basename(a) for a in arguments[1:] if a and not a.startswith(b"-")), b"")
-        if program == b"firewalld":
-            return True
-    return False
-
-
 def daemon_running(runner, proc="/proc"):
     # firewall-cmd is a Python program that loads the D-Bus bindings, the dearest command of a converged run:
     # without a firewalld process it can only answer "not running", so it is asked only when there is one.
-    if not daemon_process_exists(proc):
-        return False
+    return runs_program(b"firewalld", proc) and daemon_answers_running(runner)
+
+
+def daemon_answers_running(runner):
+    """What `firewall-cmd --state` says, asked only of a node where a firewalld process runs."""
     # Not running answers 252, and 36 (D-Bus error) when there is no system bus at all.
     rc, out, _err = runner.run(["firewall-cmd", "--state"], ok_rcs=None)
     return rc == 0 and out.strip() == "running"

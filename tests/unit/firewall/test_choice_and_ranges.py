@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import textwrap
+
 import pytest
 
 from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._firewall.backends import choose_backend
@@ -82,3 +87,31 @@ def test_filters_combine_and_adjacent_networks_collapse():
 def test_malformed_documents_are_rejected(document, message):
     with pytest.raises(IpRangesError, match=message):
         select_cidrs(document)
+
+
+LOADED_BACKENDS = textwrap.dedent("""
+    import sys
+    from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._firewall.backends import choose_backend
+    from ansible_collections.dcops.atlassian_cloud.plugins.module_utils._firewall.common import CommandRunner
+
+    answers = {("firewall-cmd", "--state"): (252, "not running\\n", ""),
+               ("iptables", "-L", "ufw-user-input", "-n"): (1, "", "")}
+    runner = CommandRunner(lambda args, **_kw: answers[tuple(args)])
+    installed = {"firewall-cmd", "ufw", "nft", "iptables"}
+    print(choose_backend(runner, installed.__contains__, sys.argv[1])[0])
+    print(",".join(sorted(m.rpartition(".")[2] for m in sys.modules if m.startswith(
+        "ansible_collections.dcops.atlassian_cloud.plugins.module_utils._firewall.") and not m.endswith("backends"))))
+""")
+
+
+@pytest.mark.parametrize("cmdlines, loaded", [
+    # firewall-cmd installed, the daemon stopped: firewalld's code (and its XML parser) stays out of the run.
+    ({"1": b"/sbin/init\0"}, "common,ufw"),
+    # A firewalld process: firewall-cmd is asked, so the backend's code is loaded.
+    ({"1": b"/sbin/init\0", "812": b"/usr/bin/python3\0-s\0/usr/sbin/firewalld\0--nofork\0"}, "common,firewalld,ufw"),
+])
+def test_auto_loads_firewalld_code_only_where_its_daemon_runs(fake_proc, cmdlines, loaded):
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    out = subprocess.run([sys.executable, "-c", LOADED_BACKENDS, fake_proc(cmdlines)], capture_output=True, text=True,
+                         check=True, timeout=60, env=env).stdout.split()
+    assert out == ["nftables", loaded]
